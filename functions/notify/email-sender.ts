@@ -1,0 +1,25 @@
+// Sends one email through SES v2 with both parts, under the configuration set that requires TLS.
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Email } from './run-complete-email.js';
+
+export interface EmailSenderOptions {
+  readonly from: string;
+  readonly configurationSet?: string;
+}
+
+export const sendEmail = async (client: SESv2Client, options: EmailSenderOptions, to: string, email: Email): Promise<string> => {
+  const result = await client.send(
+    new SendEmailCommand({
+      FromEmailAddress: options.from,
+      Destination: { ToAddresses: [to] },
+      ConfigurationSetName: options.configurationSet,
+      Content: {
+        Simple: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+        },
+      },
+    }),
+  );
+  return result.MessageId ?? '';
+};

@@ -1,0 +1,80 @@
+// The one declaration of the table and the queues: CDK (lib/) and the local runtime (local/) both build from it.
+
+/** Attribute names of the single table and its sparse indexes. Keys always begin with the tenant. */
+export const tableDesign = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Every index is sparse: an item appears in it only while it carries the index's key attributes. */
+  indexes: {
+    /** Open claims of a tenant, spread over shards so the nightly run can fan out. */
+    openClaimsByShard: { name: 'open-claims-by-shard', partitionKey: 'openShardPk', sortKey: 'openShardSk' },
+    /** Open work items of a tenant's follow-up queue, highest priority first. */
+    workQueue: { name: 'work-queue', partitionKey: 'queuePk', sortKey: 'queueSk' },
+    /** Open work items assigned to one biller or team, highest priority first. */
+    assigneeQueue: { name: 'assignee-queue', partitionKey: 'assigneePk', sortKey: 'assigneeSk' },
+  },
+  /** Attribute DynamoDB deletes expired items by (AWS only: DynamoDB Local never expires; code never relies on it). */
+  timeToLiveAttribute: 'expiresAt',
+} as const;
+
+export type IndexName = (typeof tableDesign.indexes)[keyof typeof tableDesign.indexes]['name'];
+
+/** The logical queues. Each has a dead-letter queue that receives a message after maxReceiveCount failed receives. */
+export interface QueueSpec {
+  /** Logical name, used for the local queue name and the CDK construct id. */
+  readonly name: string;
+  /** What the queue carries, for operators. */
+  readonly purpose: string;
+  /** Timeout of the Lambda function that consumes it. */
+  readonly consumerTimeoutSeconds: number;
+  /** Messages handed to one invocation. */
+  readonly batchSize: number;
+  /** How long Lambda waits to fill a batch. */
+  readonly maxBatchingWindowSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /** How long a message stays in the dead-letter queue (the SQS maximum: 14 days). */
+  readonly deadLetterRetentionSeconds: number;
+}
+
+/** AWS guidance: visibility timeout at least six times the consumer's timeout, so retries never overlap a run. */
+export const visibilityTimeoutSeconds = (queue: QueueSpec): number => queue.consumerTimeoutSeconds * 6;
+
+const fourteenDays = 14 * 24 * 3600;
+
+export const queues = {
+  ingest: {
+    name: 'ingest',
+    purpose: 'claim events from clearinghouses and practice systems',
+    consumerTimeoutSeconds: 30,
+    batchSize: 25,
+    maxBatchingWindowSeconds: 1,
+    maxReceiveCount: 5,
+    deadLetterRetentionSeconds: fourteenDays,
+  },
+  aging: {
+    name: 'aging',
+    purpose: 'one message per (tenant, night, shard) of the nightly run, and its continuations',
+    consumerTimeoutSeconds: 300,
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 3,
+    deadLetterRetentionSeconds: fourteenDays,
+  },
+  notifications: {
+    name: 'notifications',
+    purpose: 'digests, reminders and alerts to send after a night',
+    consumerTimeoutSeconds: 60,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 3,
+    deadLetterRetentionSeconds: fourteenDays,
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueKey = keyof typeof queues;
+export const queueKeys = Object.keys(queues) as QueueKey[];
+
+/** Environment variable through which a function learns a queue's URL. */
+export const queueUrlEnv = (key: QueueKey): string => `${key.toUpperCase()}_QUEUE_URL`;
+export const tableNameEnv = 'TABLE_NAME';

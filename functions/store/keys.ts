@@ -1,0 +1,46 @@
+// Every key of the table, built in one place. Each begins with the tenant, so no key can reach another tenant's data.
+import { shardLabel } from '../domain/shards.js';
+import { tableDesign } from '../shared/resources.js';
+
+const tenantPrefix = (tenantId: string): string => `T#${tenantId}`;
+
+export const claimKey = (tenantId: string, claimId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#CLAIM#${claimId}`,
+  [tableDesign.sortKey]: 'CLAIM',
+});
+
+/** The history entry of an event: also the dedupe marker (it is written only if absent). */
+export const claimEventKey = (tenantId: string, claimId: string, eventId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#CLAIM#${claimId}`,
+  [tableDesign.sortKey]: `EVENT#${eventId}`,
+});
+
+/** Attributes that put an open claim into its shard of the open-claims index (remove them to take it out). */
+export const openClaimIndexKey = (tenantId: string, shard: number, claimId: string) => ({
+  [tableDesign.indexes.openClaimsByShard.partitionKey]: `${tenantPrefix(tenantId)}#OPEN#${shardLabel(shard)}`,
+  [tableDesign.indexes.openClaimsByShard.sortKey]: claimId,
+});
+
+export const runKey = (tenantId: string, runDate: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#RUN#${runDate}`,
+  [tableDesign.sortKey]: 'RUN',
+});
+
+export const rejectedEventKey = (tenantId: string, receivedOn: string, receivedAt: string, messageId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#REJECTED#${receivedOn}`,
+  [tableDesign.sortKey]: `${receivedAt}#${messageId}`,
+});
+
+export const sentEmailKey = (tenantId: string, runDate: string, kind: string, recipient: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#SENT#${runDate}`,
+  [tableDesign.sortKey]: `${kind}#${recipient}`,
+});
+
+/** Tenant marker written by the local seed, so a second start knows the demo data is there. */
+export const seedMarkerKey = (tenantId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#SEED`,
+  [tableDesign.sortKey]: 'SEED',
+});
+
+/** Tenant id for events that could not be attributed to any tenant (their envelope did not parse). */
+export const unattributedTenant = '_unattributed';

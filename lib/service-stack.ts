@@ -1,0 +1,84 @@
+// What runs: the functions, the HTTP API, the nightly schedules and the alarms, over the stateful stack's resources.
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import type { AppConfig } from '../functions/shared/config-schema.js';
+import type { QueueKey } from '../functions/shared/resources.js';
+import { BillerApi } from './biller-api.js';
+import type { DurableQueue } from './durable-queue.js';
+import type { FollowupFunctionProps } from './followup-function.js';
+import { Ingestion } from './ingestion.js';
+import { Monitoring } from './monitoring.js';
+import { NightlyRun } from './nightly-run.js';
+import { Notifications } from './notifications.js';
+
+export interface ServiceStackProps extends StackProps {
+  readonly config: AppConfig;
+  readonly table: dynamodb.ITable;
+  readonly dataKey: kms.IKey;
+  readonly queues: Record<QueueKey, DurableQueue>;
+}
+
+/** What every concern construct of the service stack receives. */
+export interface FunctionDefaults {
+  readonly table: dynamodb.ITable;
+  readonly dataKey: kms.IKey;
+  readonly queues: Record<QueueKey, DurableQueue>;
+  readonly functionProps: Pick<FollowupFunctionProps, 'logRetentionDays' | 'logKey' | 'environment'>;
+}
+
+export class ServiceStack extends Stack {
+  readonly ingestion: Ingestion;
+  readonly nightly: NightlyRun;
+  readonly api: BillerApi;
+  readonly notifications: Notifications;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logKey = new kms.Key(this, 'LogKey', {
+      description: `claim-followup ${config.stage}: Lambda, API access logs and alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    logKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+    logKey.grantEncryptDecrypt(new iam.ServicePrincipal('cloudwatch.amazonaws.com'));
+
+    const defaults: FunctionDefaults = {
+      table: props.table,
+      dataKey: props.dataKey,
+      queues: props.queues,
+      functionProps: {
+        logRetentionDays: config.logRetentionDays,
+        logKey,
+        environment: {
+          STAGE: config.stage,
+          SHARD_COUNT: String(config.shardCount),
+          APP_BASE_URL: config.appBaseUrl,
+        },
+      },
+    };
+    this.ingestion = new Ingestion(this, 'Ingestion', defaults);
+    this.nightly = new NightlyRun(this, 'NightlyRun', { ...defaults, tenants: config.tenants });
+    this.api = new BillerApi(this, 'BillerApi', defaults);
+    this.notifications = new Notifications(this, 'Notifications', {
+      ...defaults,
+      senderAddress: config.senderAddress,
+      tenants: config.tenants,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', { alarmKey: logKey, operatorEmail: config.operatorEmail });
+    for (const [key, queue] of Object.entries(props.queues)) {
+      this.monitoring.alarmOnDeadLetters(key, queue.deadLetterQueue, `A ${key} message (${queue.spec.purpose})`);
+    }
+    this.monitoring.alarmOnDeadLetters('NightlyTrigger', this.nightly.triggerDeadLetters, 'A nightly-run trigger');
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
+    new CfnOutput(this, 'IngestQueueUrl', { value: props.queues.ingest.queue.queueUrl });
+  }
+}

@@ -1,0 +1,96 @@
+// Serves the API handler on 127.0.0.1 the way API Gateway v2 does: JWT check first (401 without a valid token),
+// then an HTTP API payload v2.0 event with the authorizer's claims.
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { asAuthorizerClaims, type DevAuth } from './dev-auth.js';
+import { lambdaContext } from './sqs-event-source.js';
+
+export type ApiHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Routes API Gateway lets through without a token (the CDK stack gives them no authorizer). */
+const openRoutes = new Set(['GET /health']);
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+
+export const toApiEvent = (
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  claims: Record<string, string | number | boolean> | undefined,
+): APIGatewayProxyEventV2WithJWTAuthorizer => {
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+    },
+    body: body || undefined,
+    isBase64Encoded: false,
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+};
+
+export const startApiServer = async (options: { port: number; handler: ApiHandler; auth: DevAuth }): Promise<Server> => {
+  const server = createServer(async (request, response) => {
+    try {
+      const method = request.method ?? 'GET';
+      const url = new URL(request.url ?? '/', `http://127.0.0.1:${options.port}`);
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]),
+      );
+      const body = await readBody(request);
+      let claims: Record<string, string | number | boolean> | undefined;
+      if (!openRoutes.has(`${method} ${url.pathname}`)) {
+        const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
+        const payload = token ? await options.auth.verify(token) : undefined;
+        if (!payload) {
+          response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+          response.end(JSON.stringify({ message: 'Unauthorized' }));
+          return;
+        }
+        claims = asAuthorizerClaims(payload);
+      }
+      const result = await options.handler(toApiEvent(method, url, headers, body, claims), lambdaContext('api', 15));
+      response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+      response.end(result.body ?? '');
+    } catch {
+      response.writeHead(500, { 'content-type': 'application/problem+json' });
+      response.end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  return server;
+};
+
+export const stopServer = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });

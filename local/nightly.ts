@@ -1,0 +1,69 @@
+// `npm run nightly -- [--tenant ID] [--date YYYY-MM-DD]`: runs a night through the real queues and prints a summary.
+// Uses the running `npm start` if there is one; otherwise starts the local system on its data folder for the run.
+import './quiet-warnings.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { parseArgs } from 'node:util';
+import { isCalendarDate } from '../functions/domain/calendar.js';
+import { loadConfig } from '../lib/config.js';
+import { localClientConfig } from './emulators.js';
+import { formatNightSummary, runNight } from './nightly-driver.js';
+import { cacheDir, dataDir, runningSystem } from './paths.js';
+import { loadHandlers } from './runtime.js';
+import { lambdaContext } from './sqs-event-source.js';
+import { freePort } from './processes.js';
+import { startLocalSystem } from './system.js';
+
+const { values: args } = parseArgs({
+  options: { tenant: { type: 'string' }, date: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+});
+if (args.help) {
+  console.log('npm run nightly -- [--tenant ID] [--date YYYY-MM-DD]   (default: every tenant, today in its time zone)');
+  process.exit(0);
+}
+const config = loadConfig('dev');
+if (args.date !== undefined && !isCalendarDate(args.date)) {
+  console.error(`--date: "${args.date}" is not a calendar date (YYYY-MM-DD)`);
+  process.exit(2);
+}
+const tenants = args.tenant ? config.tenants.filter((t) => t.id === args.tenant) : config.tenants;
+if (tenants.length === 0) {
+  console.error(`--tenant: unknown tenant "${args.tenant}"; configured: ${config.tenants.map((t) => t.id).join(', ')}`);
+  process.exit(2);
+}
+
+const began = Date.now();
+const running = runningSystem();
+if (running) {
+  // The running system's event sources age the shards; this process only starts the run and waits for it.
+  console.log(`Using the running system (pid ${running.pid}).`);
+  const handlers = await loadHandlers({ ...running.env, POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', SHARD_COUNT: String(config.shardCount) });
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(running.env.AWS_ENDPOINT_URL_DYNAMODB!)));
+  const summaries = await runNight(
+    (trigger) => handlers.startNightly(trigger, lambdaContext('start-nightly-run', 60)),
+    client,
+    running.env.TABLE_NAME!,
+    tenants,
+    args.date,
+  );
+  console.log(formatNightSummary(summaries));
+} else {
+  console.log('Starting the local system for this run (npm start is not running)…');
+  const system = await startLocalSystem({
+    config,
+    dataDir,
+    cacheDir,
+    apiPort: await freePort(),
+    seed: true,
+    today: args.date ?? new Date().toISOString().slice(0, 10),
+    schedules: false,
+  });
+  try {
+    const summaries = await runNight(system.runtime.startNightly, system.documentClient, system.stack.tableName, tenants, args.date);
+    console.log(formatNightSummary(summaries));
+  } finally {
+    await system.stop();
+  }
+}
+console.log(`Done in ${((Date.now() - began) / 1000).toFixed(1)} s.`);
+process.exit(0);

@@ -1,0 +1,56 @@
+// Seeds the demo data set through the same validation, state machine and store the ingest consumer uses.
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { claimEvent } from '../functions/domain/claim-events.js';
+import type { AppConfig } from '../functions/shared/config-schema.js';
+import { ingestClaimEvent } from '../functions/services/ingest-claim-event.js';
+import { ClaimStore } from '../functions/store/claim-store.js';
+import { seedMarkerKey } from '../functions/store/keys.js';
+import { demoClaimEvents } from './demo-data.js';
+
+/** Demo claims per tenant, in the order of config.tenants; DEMO_CLAIMS_PER_TENANT sets one count for all. */
+const demoClaimCount = (index: number): number => {
+  const override = Number(process.env.DEMO_CLAIMS_PER_TENANT);
+  if (Number.isInteger(override) && override > 0) return override;
+  return [2400, 1600][index] ?? 1000;
+};
+
+export interface SeedProgress {
+  start(total: number): void;
+  increment(): void;
+  stop(): void;
+}
+
+/** Seeds every tenant that has no seed marker yet; returns the number of claims written. */
+export const seedDemoData = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  config: AppConfig,
+  today: string,
+  progress?: SeedProgress,
+): Promise<number> => {
+  const store = new ClaimStore(client, tableName, config.shardCount);
+  const pending: Array<{ tenantId: string; claims: number; seed: number }> = [];
+  for (const [i, tenant] of config.tenants.entries()) {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: seedMarkerKey(tenant.id) }));
+    if (!Item) pending.push({ tenantId: tenant.id, claims: demoClaimCount(i), seed: 1000 + i });
+  }
+  const total = pending.reduce((sum, p) => sum + p.claims, 0);
+  if (total === 0) return 0;
+  progress?.start(total);
+  for (const tenant of pending) {
+    const claims = demoClaimEvents({ tenantId: tenant.tenantId, claims: tenant.claims, today, seed: tenant.seed });
+    // A few claims at a time: each is a short sequence of conditional transactions.
+    const worker = async (): Promise<void> => {
+      for (let next = claims.next(); !next.done; next = claims.next()) {
+        for (const event of next.value) await ingestClaimEvent(store, claimEvent.parse(event));
+        progress?.increment();
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    await client.send(
+      new PutCommand({ TableName: tableName, Item: { ...seedMarkerKey(tenant.tenantId), claims: tenant.claims, seededOn: today } }),
+    );
+  }
+  progress?.stop();
+  return total;
+};

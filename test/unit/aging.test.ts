@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ageOf, bucketLabels, bucketOf, standardBuckets } from '../../functions/domain/aging.js';
+import { daysBetween, isCalendarDate, localDateAt } from '../../functions/domain/calendar.js';
+
+describe('calendar', () => {
+  it('counts calendar days across month ends, leap day and year end', () => {
+    expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
+    expect(daysBetween('2025-02-28', '2025-03-01')).toBe(1);
+    expect(daysBetween('2026-12-31', '2027-01-01')).toBe(1);
+    expect(daysBetween('2026-03-10', '2026-03-01')).toBe(-9);
+  });
+
+  it('takes the local date in the tenant time zone, not UTC', () => {
+    // 03:30 UTC on Nov 24 is still Nov 23 in Chicago and Los Angeles.
+    expect(localDateAt('2026-11-24T03:30:00Z', 'America/Chicago')).toBe('2026-11-23');
+    expect(localDateAt('2026-11-24T06:30:00Z', 'America/Chicago')).toBe('2026-11-24');
+    expect(localDateAt('2026-11-24T03:30:00Z', 'Asia/Kolkata')).toBe('2026-11-24');
+  });
+
+  it('counts whole days across a DST change (23- and 25-hour days count as one)', () => {
+    expect(daysBetween('2026-03-07', '2026-03-09')).toBe(2);
+    expect(daysBetween('2026-10-31', '2026-11-02')).toBe(2);
+  });
+
+  it('accepts only real calendar dates', () => {
+    expect(isCalendarDate('2024-02-29')).toBe(true);
+    expect(isCalendarDate('2026-02-29')).toBe(false);
+    expect(isCalendarDate('2026-13-01')).toBe(false);
+    expect(isCalendarDate('2026-1-01')).toBe(false);
+  });
+});
+
+describe('aging buckets', () => {
+  it('labels the standard buckets', () => {
+    expect(bucketLabels(standardBuckets)).toEqual(['0-30', '31-60', '61-90', '91-120', '120+']);
+  });
+
+  it.each([
+    [0, '0-30'],
+    [30, '0-30'],
+    [31, '31-60'],
+    [60, '31-60'],
+    [61, '61-90'],
+    [90, '61-90'],
+    [91, '91-120'],
+    [120, '91-120'],
+    [121, '120+'],
+    [900, '120+'],
+  ])('day %i is in bucket %s', (days, bucket) => {
+    expect(bucketOf(days)).toBe(bucket);
+  });
+
+  it('uses configured bounds', () => {
+    expect(bucketOf(45, [45, 90])).toBe('0-45');
+    expect(bucketOf(46, [45, 90])).toBe('46-90');
+    expect(bucketOf(91, [45, 90])).toBe('90+');
+  });
+
+  it('ages from the date of service by default, or from submission or last activity on request', () => {
+    const dates = { serviceThrough: '2026-08-01', submittedOn: '2026-08-20', lastActivityOn: '2026-10-15' };
+    expect(ageOf(dates, '2026-10-31')).toEqual({ basis: 'service', days: 91, bucket: '91-120' });
+    expect(ageOf(dates, '2026-10-31', 'submission')).toEqual({ basis: 'submission', days: 72, bucket: '61-90' });
+    expect(ageOf(dates, '2026-10-31', 'activity')).toEqual({ basis: 'activity', days: 16, bucket: '0-30' });
+  });
+
+  it('counts a basis date after today as day 0', () => {
+    expect(ageOf({ serviceThrough: '2026-12-01' }, '2026-11-24').days).toBe(0);
+  });
+});
