@@ -3,14 +3,11 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import type { TenantConfig } from '../functions/shared/config-schema.js';
-import { encodeTenantDirectory, tenantDirectoryEnv } from '../functions/shared/tenant-directory.js';
 import type { FunctionDefaults } from './service-stack.js';
 import { FollowupFunction } from './followup-function.js';
 
 export interface NotificationsProps extends FunctionDefaults {
   readonly senderAddress: string;
-  readonly tenants: readonly TenantConfig[];
 }
 
 export class Notifications extends Construct {
@@ -30,9 +27,9 @@ export class Notifications extends Construct {
       description: 'Sends digests, reminders and alerts by email, once per recipient, kind and run',
       timeout: Duration.seconds(props.queues.notifications.spec.consumerTimeoutSeconds),
       environment: {
+        ...props.functionProps.environment,
         SENDER_ADDRESS: props.senderAddress,
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
-        [tenantDirectoryEnv]: encodeTenantDirectory(props.tenants),
       },
     })
       .bindTable(props.table)

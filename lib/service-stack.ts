@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../functions/shared/config-schema.js';
 import type { QueueKey } from '../functions/shared/resources.js';
+import { encodeTenantDirectory, tenantDirectoryEnv } from '../functions/shared/tenant-directory.js';
 import { BillerApi } from './biller-api.js';
 import type { DurableQueue } from './durable-queue.js';
 import type { FollowupFunctionProps } from './followup-function.js';
@@ -58,6 +59,8 @@ export class ServiceStack extends Stack {
           STAGE: config.stage,
           SHARD_COUNT: String(config.shardCount),
           APP_BASE_URL: config.appBaseUrl,
+          // Which tenants this deployment serves (ingest refuses others), their time zones and recipients.
+          [tenantDirectoryEnv]: encodeTenantDirectory(config.tenants),
         },
       },
     };
@@ -67,7 +70,6 @@ export class ServiceStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications', {
       ...defaults,
       senderAddress: config.senderAddress,
-      tenants: config.tenants,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', { alarmKey: logKey, operatorEmail: config.operatorEmail });

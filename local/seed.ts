@@ -29,6 +29,7 @@ export const seedDemoData = async (
   progress?: SeedProgress,
 ): Promise<number> => {
   const store = new ClaimStore(client, tableName, config.shardCount);
+  const context = { isKnownTenant: (id: string) => config.tenants.some((t) => t.id === id), receivedAt: new Date().toISOString() };
   const pending: Array<{ tenantId: string; claims: number; seed: number }> = [];
   for (const [i, tenant] of config.tenants.entries()) {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: seedMarkerKey(tenant.id) }));
@@ -42,7 +43,7 @@ export const seedDemoData = async (
     // A few claims at a time: each is a short sequence of conditional transactions.
     const worker = async (): Promise<void> => {
       for (let next = claims.next(); !next.done; next = claims.next()) {
-        for (const event of next.value) await ingestClaimEvent(store, claimEvent.parse(event));
+        for (const event of next.value) await ingestClaimEvent(store, claimEvent.parse(event), context);
         progress?.increment();
       }
     };

@@ -11,14 +11,18 @@ import { ingestClaimEvent, parseClaimEvent, tenantOf } from '../services/ingest-
 import { ClaimStore } from '../store/claim-store.js';
 import { unattributedTenant } from '../store/keys.js';
 import { RejectedEventStore } from '../store/rejected-event-store.js';
+import { tenantDirectory } from '../shared/tenant-directory.js';
 
 const processor = new BatchProcessor(EventType.SQS);
 const claims = new ClaimStore(dynamo(), tableName(), shardCount());
 const rejected = new RejectedEventStore(dynamo(), tableName());
+const tenants = tenantDirectory();
+const isKnownTenant = (tenantId: string): boolean => tenants.has(tenantId);
 
 const processRecord = async (record: SQSRecord): Promise<void> => {
   try {
-    const { outcome, event } = await ingestClaimEvent(claims, parseClaimEvent(record.body));
+    const receivedAt = new Date().toISOString();
+    const { outcome, event } = await ingestClaimEvent(claims, parseClaimEvent(record.body), { isKnownTenant, receivedAt });
     logger.info('claim event processed', { eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome });
     metrics.addMetric(outcome === 'applied' ? 'ClaimEventApplied' : 'ClaimEventDuplicate', MetricUnit.Count, 1);
   } catch (error) {

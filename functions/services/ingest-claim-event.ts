@@ -1,5 +1,6 @@
-// The unit of work of the ingest consumer: validate one message, apply it to its claim, and say what happened.
-import { applyEvent } from '../domain/claim.js';
+// The unit of work of the ingest consumer (and of the bulk import): validate one event, apply it to its claim by
+// re-deriving the claim from all its events, and write both atomically.
+import { claimFromEvents, impossibleEvent } from '../domain/claim.js';
 import { claimEvent, describeIssues, envelope, type ClaimEvent } from '../domain/claim-events.js';
 import { PermanentError, TransientError } from '../shared/errors.js';
 import { ClaimVersionConflictError, type ClaimStore } from '../store/claim-store.js';
@@ -10,6 +11,17 @@ export interface IngestResult {
   readonly outcome: IngestOutcome;
   readonly event: ClaimEvent;
 }
+
+export interface IngestContext {
+  /** Whether the tenant is one this deployment serves. */
+  readonly isKnownTenant: (tenantId: string) => boolean;
+  /** When the message was received (ISO 8601). */
+  readonly receivedAt: string;
+}
+
+/** Producers' clocks drift; an event dated further ahead than this is refused as impossible. */
+const maxFutureSkewMs = 24 * 3600 * 1000;
+const maxAttempts = 3;
 
 /** Parses a message body into a claim event; throws PermanentError naming each bad field. */
 export const parseClaimEvent = (body: string): ClaimEvent => {
@@ -34,23 +46,29 @@ export const tenantOf = (body: string): string | undefined => {
   }
 };
 
-const maxAttempts = 3;
-
-/** Applies the event to its claim; retries version races a few times before handing the message back to the queue. */
-export const ingestClaimEvent = async (store: ClaimStore, event: ClaimEvent): Promise<IngestResult> => {
+/**
+ * Applies the event to its claim. Duplicates (same event id) change nothing. Version races with a concurrent
+ * writer are retried a few times, then handed back to the queue as transient.
+ */
+export const ingestClaimEvent = async (store: ClaimStore, event: ClaimEvent, context: IngestContext): Promise<IngestResult> => {
+  if (!context.isKnownTenant(event.tenantId)) throw new PermanentError('tenant is not served by this deployment', 'unknown-tenant');
+  if (Date.parse(event.occurredAt) - Date.parse(context.receivedAt) > maxFutureSkewMs) {
+    throw new PermanentError('occurredAt: more than a day after the event was received', 'occurred-in-future');
+  }
+  const { claimId } = event.payload;
   for (let attempt = 1; ; attempt++) {
-    const stored = await store.get(event.tenantId, event.payload.claimId);
-    const applied = applyEvent(stored?.claim, event);
-    if (!applied.ok) throw new PermanentError(`event cannot apply: ${applied.reason}`, applied.reason);
+    const history = await store.history(event.tenantId, claimId);
+    if (history.events.some((e) => e.eventId === event.eventId)) return { outcome: 'duplicate', event };
+    const impossible = impossibleEvent(history.events, event);
+    if (impossible) throw new PermanentError(`event cannot apply: ${impossible}`, impossible.split(':')[0]!);
+    const state = claimFromEvents(event.tenantId, claimId, [...history.events, event]);
+    // Keep the nightly aging bucket: it is recomputed only by the nightly run.
+    const carried = history.state && 'agingBucket' in history.state && 'money' in state ? { ...state, agingBucket: history.state.agingBucket } : state;
     try {
-      const outcome = await store.saveEvent(event, applied.claim, stored?.version);
-      return { outcome, event };
+      return { outcome: await store.saveEvent(event, carried, history.version, context.receivedAt), event };
     } catch (error) {
-      if (error instanceof ClaimVersionConflictError) {
-        if (attempt < maxAttempts) continue;
-        throw new TransientError('claim kept changing concurrently');
-      }
-      throw error;
+      if (!(error instanceof ClaimVersionConflictError)) throw error;
+      if (attempt >= maxAttempts) throw new TransientError('claim kept changing concurrently');
     }
   }
 };

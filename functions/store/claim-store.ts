@@ -1,17 +1,23 @@
-// Claims in DynamoDB: read one, apply an event atomically (claim + history entry + dedupe), page a shard's open claims.
+// Claims in DynamoDB: a claim's partition holds the claim item and one history entry per event. Applying an event
+// writes both in one transaction, conditional on the event being new and the claim unchanged since it was read.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { Claim } from '../domain/claim.js';
-import { isOpen } from '../domain/claim.js';
+import { isClaim, type Claim, type ClaimState } from '../domain/claim.js';
 import type { ClaimEvent } from '../domain/claim-events.js';
 import { shardOf } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
-import { claimEventKey, claimKey, openClaimIndexKey } from './keys.js';
+import { claimEventKey, claimKey, claimPartition, openClaimIndexKey } from './keys.js';
 
 export interface StoredClaim {
   readonly claim: Claim;
   readonly version: number;
+}
+
+export interface ClaimHistory {
+  readonly state?: ClaimState;
+  readonly version?: number;
+  readonly events: ClaimEvent[];
 }
 
 /** The stored claim could not be read back: our data is damaged, not the event. Retried, then dead-lettered. */
@@ -29,7 +35,21 @@ const storedClaimShape = z.looseObject({
   claim: z.looseObject({ tenantId: z.string(), claimId: z.string(), status: z.string() }),
 });
 
+const { partitionKey, sortKey } = tableDesign;
 const { openClaimsByShard } = tableDesign.indexes;
+
+const readStored = (item: Record<string, unknown>): { state: ClaimState; version: number } => {
+  const parsed = storedClaimShape.safeParse(item);
+  if (!parsed.success) {
+    throw new StoredClaimUnreadableError(`stored claim item is unreadable (${parsed.error.issues[0]?.path.join('.')})`);
+  }
+  return { state: parsed.data.claim as unknown as ClaimState, version: parsed.data.version };
+};
+
+const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined =>
+  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined;
 
 export class ClaimStore {
   constructor(
@@ -38,23 +58,47 @@ export class ClaimStore {
     private readonly shardCount: number,
   ) {}
 
+  /** The claim item alone; undefined while the claim is unknown or awaiting its submission. */
   async get(tenantId: string, claimId: string): Promise<StoredClaim | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: claimKey(tenantId, claimId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    const parsed = storedClaimShape.safeParse(Item);
-    if (!parsed.success) throw new StoredClaimUnreadableError(`stored claim item is unreadable (${parsed.error.issues[0]?.path.join('.')})`);
-    return { claim: parsed.data.claim as unknown as Claim, version: parsed.data.version };
+    const { state, version } = readStored(Item);
+    return isClaim(state) ? { claim: state, version } : undefined;
+  }
+
+  /** The claim item and every event of the claim, in one consistent read of its partition. */
+  async history(tenantId: string, claimId: string): Promise<ClaimHistory> {
+    const events: ClaimEvent[] = [];
+    let stored: { state: ClaimState; version: number } | undefined;
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': partitionKey },
+          ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.kind === 'claim-event') events.push(item.event as ClaimEvent);
+        else if (item[sortKey] === claimKey(tenantId, claimId)[sortKey]) stored = readStored(item);
+      }
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return { ...stored, events };
   }
 
   /**
-   * Writes the claim after an event, its history entry and dedupe marker in one transaction.
-   * Returns 'duplicate' when the event was applied before (nothing is written).
+   * Writes the event's history entry (only if new) and the claim state after it (only if the claim is unchanged),
+   * in one transaction. Returns 'duplicate' when the event was applied before: nothing is written.
    */
-  async saveEvent(event: ClaimEvent, claim: Claim, previousVersion: number | undefined): Promise<'applied' | 'duplicate'> {
-    const key = claimKey(claim.tenantId, claim.claimId);
-    const version = (previousVersion ?? 0) + 1;
+  async saveEvent(event: ClaimEvent, state: ClaimState, previousVersion: number | undefined, receivedAt: string): Promise<'applied' | 'duplicate'> {
+    const names = { '#pk': partitionKey };
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -62,17 +106,17 @@ export class ClaimStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...claimEventKey(claim.tenantId, claim.claimId, event.eventId), kind: 'claim-event', event },
+                Item: { ...claimEventKey(state.tenantId, state.claimId, event.eventId), kind: 'claim-event', event, receivedAt },
                 ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': tableDesign.partitionKey },
+                ExpressionAttributeNames: names,
               },
             },
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...key, ...this.indexAttributes(claim), kind: 'claim', claim, version },
+                Item: { ...claimKey(state.tenantId, state.claimId), ...this.indexAttributes(state), kind: 'claim', claim: state, version: (previousVersion ?? 0) + 1 },
                 ...(previousVersion === undefined
-                  ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': tableDesign.partitionKey } }
+                  ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: names }
                   : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': previousVersion } }),
               },
             },
@@ -91,12 +135,7 @@ export class ClaimStore {
   }
 
   /** One page of a shard's open claims, in claim-id order; pass the returned cursor to continue. */
-  async pageOpenClaims(
-    tenantId: string,
-    shard: number,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ claims: StoredClaim[]; cursor?: string }> {
+  async pageOpenClaims(tenantId: string, shard: number, limit: number, cursor?: string): Promise<{ claims: StoredClaim[]; cursor?: string }> {
     const indexKey = openClaimIndexKey(tenantId, shard, '');
     const result = await this.client.send(
       new QueryCommand({
@@ -106,14 +145,11 @@ export class ClaimStore {
         ExpressionAttributeNames: { '#shard': openClaimsByShard.partitionKey },
         ExpressionAttributeValues: { ':shard': indexKey[openClaimsByShard.partitionKey] },
         Limit: limit,
-        ExclusiveStartKey: cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined,
+        ExclusiveStartKey: decodeCursor(cursor),
       }),
     );
     const claims = (result.Items ?? []).map((item) => ({ claim: item.claim as Claim, version: item.version as number }));
-    return {
-      claims,
-      cursor: result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined,
-    };
+    return { claims, cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
   /** Saves a claim's new aging bucket, only if nobody changed the claim since it was read. False on a lost race. */
@@ -135,7 +171,7 @@ export class ClaimStore {
     }
   }
 
-  private indexAttributes(claim: Claim): Record<string, string> {
-    return isOpen(claim) ? openClaimIndexKey(claim.tenantId, shardOf(claim.claimId, this.shardCount), claim.claimId) : {};
+  private indexAttributes(state: ClaimState): Record<string, string> {
+    return isClaim(state) && state.open ? openClaimIndexKey(state.tenantId, shardOf(state.claimId, this.shardCount), state.claimId) : {};
   }
 }

@@ -4,14 +4,17 @@ import { tableDesign } from '../shared/resources.js';
 
 const tenantPrefix = (tenantId: string): string => `T#${tenantId}`;
 
+/** A claim's partition: the claim item and its history entries. */
+export const claimPartition = (tenantId: string, claimId: string): string => `${tenantPrefix(tenantId)}#CLAIM#${claimId}`;
+
 export const claimKey = (tenantId: string, claimId: string) => ({
-  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#CLAIM#${claimId}`,
+  [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
   [tableDesign.sortKey]: 'CLAIM',
 });
 
 /** The history entry of an event: also the dedupe marker (it is written only if absent). */
 export const claimEventKey = (tenantId: string, claimId: string, eventId: string) => ({
-  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#CLAIM#${claimId}`,
+  [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
   [tableDesign.sortKey]: `EVENT#${eventId}`,
 });
 

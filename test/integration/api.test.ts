@@ -9,7 +9,7 @@ import { startApiServer, stopServer } from '../../local/api-server.js';
 import { createDevAuth, localAudience, localIssuer, type DevAuth } from '../../local/dev-auth.js';
 import { freePort } from '../../local/processes.js';
 import type { Runtime } from '../../local/runtime.js';
-import { documentClient, localStack, startTestRuntime, submittedEvent, testConfig, uniqueTenant } from './harness.js';
+import { directIngest, documentClient, localStack, startTestRuntime, submittedEvent, testConfig, uniqueTenant } from './harness.js';
 
 const tenantA = uniqueTenant('api-a');
 const tenantB = uniqueTenant('api-b');
@@ -25,8 +25,8 @@ const get = (path: string, token?: string) => fetch(`${base}${path}`, { headers:
 
 beforeAll(async () => {
   const claims = new ClaimStore(documentClient(), localStack().tableName, config.shardCount);
-  await ingestClaimEvent(claims, claimEvent.parse(submittedEvent(tenantA, 'CLM-A1')));
-  await ingestClaimEvent(claims, claimEvent.parse(submittedEvent(tenantB, 'CLM-B1')));
+  await ingestClaimEvent(claims, claimEvent.parse(submittedEvent(tenantA, 'CLM-A1')), directIngest);
+  await ingestClaimEvent(claims, claimEvent.parse(submittedEvent(tenantB, 'CLM-B1')), directIngest);
   ({ runtime } = await startTestRuntime(config));
   auth = await createDevAuth();
   const port = await freePort();

@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { parseAppConfig, type AppConfig } from '../../functions/shared/config-schema.js';
 import type { QueueKey } from '../../functions/shared/resources.js';
 import { localClientConfig, type LocalStack } from '../../local/emulators.js';
+import { demoNpi } from '../../local/demo-data.js';
 import { startRuntime, type Runtime } from '../../local/runtime.js';
 
 export const localStack = (): LocalStack => ({ ...inject('localStack'), stop: async () => undefined });
@@ -104,6 +105,9 @@ export const visibleCount = async (url: string): Promise<number> => {
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
 };
 
+/** How the tests apply events directly (the seed path): every tenant known, received now. */
+export const directIngest = { isKnownTenant: () => true, receivedAt: new Date().toISOString() };
+
 /** A valid claim.submitted event for a test tenant (fake patient). */
 export const submittedEvent = (tenantId: string, claimId: string, overrides: Record<string, unknown> = {}) => ({
   eventId: `${claimId}-submitted-${randomBytes(3).toString('hex')}`,
@@ -115,10 +119,19 @@ export const submittedEvent = (tenantId: string, claimId: string, overrides: Rec
   payload: {
     claimId,
     payer: { id: 'aetna', name: 'Aetna', type: 'commercial' },
+    billingNpi: '1234567893',
+    renderingNpi: demoNpi(7),
     patient: { accountNumber: 'ACCT-TEST-1', memberId: 'MBR-TEST-1', lastName: 'Testpatient', firstName: 'Ima', dateOfBirth: '1980-02-29' },
     serviceDate: { from: '2026-09-28', through: '2026-09-28' },
+    lines: [
+      { procedureCode: '99214', modifiers: ['25'], units: 1, chargeCents: 22_000 },
+      { procedureCode: '85025', modifiers: [], units: 1, chargeCents: 3_000 },
+    ],
+    diagnosisCodes: ['E11.9', 'I10'],
     totalChargeCents: 25_000,
     submittedOn: '2026-09-30',
+    frequencyCode: '1',
+    participating: true,
   },
   ...overrides,
 });

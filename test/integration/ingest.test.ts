@@ -39,7 +39,7 @@ describe('ingest queue → ingest-claim-events → table', () => {
   it('applies a claim event sent to the queue: the claim and its history entry are written', async () => {
     await sendTo('ingest', submittedEvent(tenant, 'CLM-1001'));
     const stored = await waitFor(() => claims.get(tenant, 'CLM-1001'), 20_000, 'the claim');
-    expect(stored.claim).toMatchObject({ status: 'submitted', billedCents: 25_000, payerBalanceCents: 25_000, serviceThrough: '2026-09-28' });
+    expect(stored.claim).toMatchObject({ status: 'submitted', open: true, serviceThrough: '2026-09-28', money: { billedCents: 25_000, payerBalanceCents: 25_000 } });
     expect(stored.version).toBe(1);
     expect(await historyOf('CLM-1001')).toHaveLength(1);
   });

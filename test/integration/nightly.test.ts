@@ -7,7 +7,7 @@ import { RunStore } from '../../functions/store/run-store.js';
 import { demoClaimEvents } from '../../local/demo-data.js';
 import { runNight } from '../../local/nightly-driver.js';
 import type { Runtime } from '../../local/runtime.js';
-import { documentClient, localStack, startTestRuntime, testConfig, uniqueTenant, waitFor } from './harness.js';
+import { directIngest, documentClient, localStack, startTestRuntime, testConfig, uniqueTenant, waitFor } from './harness.js';
 
 const tenant = uniqueTenant('night');
 const config = testConfig([tenant]);
@@ -30,9 +30,8 @@ const sentEmails = async (): Promise<SentEmail[]> =>
 
 beforeAll(async () => {
   for (const events of demoClaimEvents({ tenantId: tenant, claims: 120, today: '2026-11-20', seed: 7 })) {
-    let open = true;
     for (const event of events) {
-      const { event: applied } = await ingestClaimEvent(claims, claimEvent.parse(event));
+      const { event: applied } = await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
       if (applied.type === 'claim.submitted') {
         patientNames.add(applied.payload.patient.lastName);
         patientNames.add(applied.payload.patient.memberId);
@@ -40,8 +39,7 @@ beforeAll(async () => {
       }
     }
     const stored = await claims.get(tenant, events[0]!.payload.claimId);
-    open = stored!.claim.status !== 'closed';
-    if (open) openClaims++;
+    if (stored!.claim.open) openClaims++;
   }
   ({ runtime } = await startTestRuntime(config));
 });

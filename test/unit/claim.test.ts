@@ -1,62 +1,144 @@
+// The claim life cycle and its bookkeeping in cents, derived from the set of its events in any order.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent } from '../../functions/domain/claim.js';
-import { claimEvent, describeIssues, type ClaimEvent } from '../../functions/domain/claim-events.js';
+import { claimFromEvents, impossibleEvent, isClaim, type Claim } from '../../functions/domain/claim.js';
+import { claimEvent, type ClaimEvent } from '../../functions/domain/claim-events.js';
 import { shardOf } from '../../functions/domain/shards.js';
+import { demoClaimEvents } from '../../local/demo-data.js';
+import { acknowledged, adjudicated, appealed, note, rejected, resubmitted, reversed, status, submitted, writtenOff } from './claim-fixtures.js';
 
-const submitted = (): ClaimEvent =>
-  claimEvent.parse({
-    eventId: 'evt-00000001',
-    tenantId: 'clinic-a',
-    type: 'claim.submitted',
-    occurredAt: '2026-10-01T15:00:00Z',
-    source: 'unit',
-    schemaVersion: 1,
-    payload: {
-      claimId: 'C1',
-      payer: { id: 'aetna', name: 'Aetna', type: 'commercial' },
-      patient: { accountNumber: 'A1', memberId: 'M1', lastName: 'Test', firstName: 'Ima', dateOfBirth: '1980-01-01' },
-      serviceDate: { from: '2026-09-28', through: '2026-09-28' },
-      totalChargeCents: 10_000,
-      submittedOn: '2026-09-30',
-    },
+const claimOf = (...events: ClaimEvent[]): Claim => {
+  const state = claimFromEvents('clinic-a', 'C1', events);
+  if (!isClaim(state)) throw new Error(`no claim: ${state.status}`);
+  return state;
+};
+
+describe('life cycle', () => {
+  it('opens a submitted claim with its charge as the outstanding payer balance', () => {
+    const claim = claimOf(submitted());
+    expect(claim).toMatchObject({ status: 'submitted', open: true, submittedOn: '2026-09-30', lastSubmittedOn: '2026-09-30' });
+    expect(claim.money).toMatchObject({ billedCents: 10_000, paidCents: 0, payerBalanceCents: 10_000, creditBalanceCents: 0 });
   });
 
-describe('claim events', () => {
-  it('names every invalid field', () => {
-    const raw = JSON.parse(JSON.stringify(submitted())) as Record<string, any>;
-    raw.payload.totalChargeCents = 100.5;
-    raw.payload.serviceDate.through = '2026-02-30';
-    const result = claimEvent.safeParse(raw);
-    expect(result.success).toBe(false);
-    const message = describeIssues(result.error!);
-    expect(message).toContain('payload.totalChargeCents: money in integer cents');
-    expect(message).toContain('payload.serviceDate.through: a calendar date');
+  it('moves through acknowledged and pending, and marks a payer request for information', () => {
+    expect(claimOf(submitted(), acknowledged('2026-10-01T09:00:00Z')).status).toBe('acknowledged');
+    expect(claimOf(submitted(), acknowledged('2026-10-01T09:00:00Z'), status('2026-10-20T09:00:00Z')).status).toBe('pending');
+    expect(claimOf(submitted(), status('2026-10-20T09:00:00Z', 'R4')).status).toBe('info-requested');
   });
 
-  it('opens a claim with its charge as the payer balance', () => {
-    const applied = applyEvent(undefined, submitted());
-    expect(applied).toMatchObject({ ok: true, claim: { status: 'submitted', billedCents: 10_000, payerBalanceCents: 10_000 } });
+  it('is rejected at the front door, and a resubmission starts a new cycle', () => {
+    const rejectedClaim = claimOf(submitted(), rejected('2026-10-01T09:00:00Z'));
+    expect(rejectedClaim).toMatchObject({ status: 'rejected', open: true, rejection: { categoryCode: 'A7' } });
+    const again = claimOf(submitted(), rejected('2026-10-01T09:00:00Z'), resubmitted('2026-10-03T10:00:00Z'));
+    expect(again).toMatchObject({ status: 'submitted', lastSubmittedOn: '2026-10-03', submittedOn: '2026-09-30' });
   });
 
-  it('closes a claim paid in full and keeps a partly paid one open with its balance', () => {
-    const claim = (applyEvent(undefined, submitted()) as { claim: any }).claim;
-    const remit = (paid: number, patient: number) =>
-      claimEvent.parse({
-        eventId: `evt-remit-${paid}`,
-        tenantId: 'clinic-a',
-        type: 'claim.adjudicated',
-        occurredAt: '2026-10-20T12:00:00Z',
-        source: 'unit',
-        schemaVersion: 1,
-        payload: { claimId: 'C1', remitDate: '2026-10-20', paidCents: paid, patientResponsibilityCents: patient },
-      });
-    expect(applyEvent(claim, remit(8_000, 2_000))).toMatchObject({ ok: true, claim: { status: 'closed', payerBalanceCents: 0 } });
-    expect(applyEvent(claim, remit(5_000, 0))).toMatchObject({ ok: true, claim: { status: 'adjudicated', payerBalanceCents: 5_000 } });
+  it('closes a claim paid in full: paid + patient share + fee-schedule reduction = billed', () => {
+    const claim = claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500));
+    expect(claim).toMatchObject({ status: 'paid', open: false });
+    expect(claim.money).toMatchObject({
+      paidCents: 6_000,
+      patientResponsibilityCents: 1_500,
+      allowedCents: 7_500,
+      adjustmentsByGroup: { CO: 2_500, PR: 1_500, OA: 0, PI: 0 },
+      deniedCents: 0,
+      payerBalanceCents: 0,
+    });
   });
 
-  it('refuses an event for a claim never submitted', () => {
-    const note = claimEvent.parse({ ...submitted(), eventId: 'evt-note-0001', type: 'note.added', payload: { claimId: 'C9' } });
-    expect(applyEvent(undefined, note)).toEqual({ ok: false, reason: 'claim-not-submitted' });
+  it('keeps a denial open with the denied dollars outstanding', () => {
+    const claim = claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 0, 0));
+    expect(claim).toMatchObject({ status: 'denied', open: true });
+    expect(claim.money).toMatchObject({ deniedCents: 10_000, payerBalanceCents: 10_000 });
+  });
+
+  it('keeps a partial payment open with the denied part as its balance', () => {
+    const claim = claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 4_000, 1_000, { feeSchedule: 2_000 }));
+    expect(claim).toMatchObject({ status: 'partially-paid', open: true });
+    expect(claim.money).toMatchObject({ paidCents: 4_000, deniedCents: 3_000, payerBalanceCents: 3_000 });
+  });
+
+  it('undoes the payment a reversal reverses, and counts the corrected payment instead', () => {
+    const paid = adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500);
+    const reversal = reversed('2026-11-01T12:00:00Z', '2026-10-20');
+    expect(claimOf(submitted(), paid, reversal)).toMatchObject({ status: 'reversed', open: true, money: { paidCents: 0, payerBalanceCents: 10_000 } });
+    const corrected = adjudicated('2026-11-01T13:00:00Z', 7_000, 1_500, { id: 'evt-corrected' });
+    expect(claimOf(submitted(), paid, reversal, corrected)).toMatchObject({ status: 'paid', money: { paidCents: 7_000, payerBalanceCents: 0 } });
+  });
+
+  it('shows a second payment of the same claim as a credit balance (refund due), and keeps it open', () => {
+    const claim = claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500), adjudicated('2026-10-27T12:00:00Z', 6_000, 1_500, { id: 'evt-dup-pay' }));
+    expect(claim.money).toMatchObject({ paidCents: 12_000, payerBalanceCents: 0, creditBalanceCents: 10_000 });
+    expect(claim).toMatchObject({ status: 'paid', open: true });
+  });
+
+  it('is appealed until the next remit, and written off to zero it closes', () => {
+    const denial = adjudicated('2026-10-20T12:00:00Z', 0, 0);
+    expect(claimOf(submitted(), denial, appealed('2026-10-25T12:00:00Z'))).toMatchObject({ status: 'appealed', open: true });
+    expect(claimOf(submitted(), denial, writtenOff('2026-10-25T12:00:00Z', 10_000))).toMatchObject({ status: 'written-off', open: false, money: { writtenOffCents: 10_000, payerBalanceCents: 0 } });
+  });
+
+  it('marks a claim the payer forwarded to the secondary (CLP02 19)', () => {
+    const forwarded = claimEvent.parse({ ...adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500), payload: { ...adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500).payload, claimStatusCode: '19' } });
+    expect(claimOf(submitted(), forwarded).forwardedToSecondary).toBe(true);
+    expect(claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500)).forwardedToSecondary).toBe(false);
+  });
+
+  it('counts notes without treating them as activity', () => {
+    const claim = claimOf(submitted(), note('2026-11-10T12:00:00Z'));
+    expect(claim).toMatchObject({ notes: 1, lastActivityOn: '2026-09-30', lastEventAt: '2026-11-10T12:00:00Z' });
+  });
+});
+
+describe('order independence', () => {
+  it('does not reopen a paid claim when its acknowledgment arrives late, whatever its time', () => {
+    const paid = adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500);
+    expect(claimOf(submitted(), paid, acknowledged('2026-10-01T09:00:00Z')).status).toBe('paid');
+    expect(claimOf(submitted(), paid, acknowledged('2026-10-25T09:00:00Z')).status).toBe('paid');
+  });
+
+  it('waits for the submission: events before it are kept and apply when it arrives', () => {
+    const early = claimFromEvents('clinic-a', 'C1', [adjudicated('2026-10-20T12:00:00Z', 0, 0)]);
+    expect(early).toMatchObject({ status: 'awaiting-submission', open: false, eventCount: 1 });
+    expect(claimOf(adjudicated('2026-10-20T12:00:00Z', 0, 0), submitted()).status).toBe('denied');
+  });
+
+  it('resolves events at the same instant by life-cycle stage, then id', () => {
+    const same = '2026-10-20T12:00:00Z';
+    expect(claimOf(submitted(), appealed(same), adjudicated(same, 0, 0)).status).toBe('appealed');
+    expect(claimOf(submitted(), rejected(same), acknowledged(same)).status).toBe('rejected');
+  });
+
+  it('compares instants, not strings, across offsets', () => {
+    // 08:00-05:00 is 13:00Z: after the 12:00Z remit, so the appeal is the latest word.
+    expect(claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 0, 0), appealed('2026-10-20T08:00:00-05:00')).status).toBe('appealed');
+    expect(claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 0, 0), appealed('2026-10-20T06:00:00-05:00')).status).toBe('denied');
+  });
+
+  it('gives the same claim for every arrival order of its events (property)', () => {
+    const scenarios = [...demoClaimEvents({ tenantId: 'clinic-a', claims: 300, today: '2026-11-20', seed: 11 })].filter((e) => e.length > 1);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...scenarios),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.boolean(),
+        (events, seed, collapseTimes) => {
+          // Optionally put every event at the same instant: ties must still resolve the same way.
+          const set = collapseTimes ? events.map((e) => ({ ...e, occurredAt: '2026-10-20T12:00:00Z' }) as ClaimEvent) : events;
+          const shuffled = fc.sample(fc.shuffledSubarray(set, { minLength: set.length, maxLength: set.length }), { seed, numRuns: 1 })[0]!;
+          const claimId = set[0]!.payload.claimId;
+          expect(claimFromEvents('clinic-a', claimId, shuffled)).toEqual(claimFromEvents('clinic-a', claimId, set));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('impossible events', () => {
+  it('refuses a second original submission of the same claim with another event id', () => {
+    expect(impossibleEvent([submitted()], { ...submitted(), eventId: 'evt-other' } as ClaimEvent)).toMatch(/^already-submitted/);
+    expect(impossibleEvent([submitted()], resubmitted('2026-10-05T10:00:00Z'))).toBeUndefined();
   });
 });
 
