@@ -21,7 +21,9 @@ export interface IngestContext {
 
 /** Producers' clocks drift; an event dated further ahead than this is refused as impossible. */
 const maxFutureSkewMs = 24 * 3600 * 1000;
-const maxAttempts = 3;
+/** Version races are retried here first, with a short random pause so racing writers spread out. */
+const maxAttempts = 8;
+const pause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 5)));
 
 /** Parses a message body into a claim event; throws PermanentError naming each bad field. */
 export const parseClaimEvent = (body: string): ClaimEvent => {
@@ -69,6 +71,7 @@ export const ingestClaimEvent = async (store: ClaimStore, event: ClaimEvent, con
     } catch (error) {
       if (!(error instanceof ClaimVersionConflictError)) throw error;
       if (attempt >= maxAttempts) throw new TransientError('claim kept changing concurrently');
+      await pause(attempt);
     }
   }
 };

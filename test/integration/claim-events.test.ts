@@ -1,0 +1,126 @@
+// Claim events through the real queue and consumer: any arrival order gives the same claim; version races and
+// transient failures are retried; unknown tenants are refused for good.
+import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimFromEvents } from '../../functions/domain/claim.js';
+import type { ClaimEvent } from '../../functions/domain/claim-events.js';
+import { ClaimStore } from '../../functions/store/claim-store.js';
+import { claimKey } from '../../functions/store/keys.js';
+import { RejectedEventStore } from '../../functions/store/rejected-event-store.js';
+import { demoClaimEvents, seededRandom } from '../../local/demo-data.js';
+import type { Runtime } from '../../local/runtime.js';
+import { documentClient, localStack, peekQueue, sendTo, startTestRuntime, submittedEvent, testConfig, uniqueTenant, waitFor, type DeliveryLog } from './harness.js';
+
+const tenant = uniqueTenant('events');
+const config = testConfig([tenant]);
+const client = documentClient();
+const { tableName, deadLetterUrls } = localStack();
+const claims = new ClaimStore(client, tableName, config.shardCount);
+let runtime: Runtime;
+let deliveries: DeliveryLog;
+
+beforeAll(async () => {
+  ({ runtime, deliveries } = await startTestRuntime(config));
+});
+afterAll(async () => {
+  await runtime.stop();
+});
+
+const withClaimId = (events: ClaimEvent[], claimId: string): ClaimEvent[] =>
+  events.map((e) => ({ ...e, eventId: `${e.eventId}:${claimId}`, payload: { ...e.payload, claimId } }) as ClaimEvent);
+
+const shuffle = <T>(items: T[], seed: number): T[] => {
+  const random = seededRandom(seed);
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+};
+
+describe('claim events through the ingest queue', () => {
+  it('gives the same claim for every arrival order, equal to the pure derivation', async () => {
+    const scenarios = [...demoClaimEvents({ tenantId: tenant, claims: 400, today: '2026-11-20', seed: 5 })]
+      .filter((events) => events.length >= 3)
+      .slice(0, 6);
+    expect(scenarios.length).toBe(6);
+    const expected = new Map<string, unknown>();
+    let sent = 0;
+    for (const [s, events] of scenarios.entries()) {
+      for (let permutation = 0; permutation < 4; permutation++) {
+        const claimId = `PERM-${s}-${permutation}`;
+        const renamed = withClaimId(events, claimId);
+        expected.set(claimId, claimFromEvents(tenant, claimId, renamed));
+        // Reversed order first: the submission arrives last.
+        const order = permutation === 0 ? [...renamed].reverse() : shuffle(renamed, s * 10 + permutation);
+        for (const event of order) await sendTo('ingest', event);
+        sent += renamed.length;
+      }
+    }
+    for (const [claimId, claim] of expected) {
+      const stored = await waitFor(async () => {
+        const found = await claims.get(tenant, claimId);
+        return found && found.claim.eventCount === (claim as { eventCount: number }).eventCount ? found : undefined;
+      }, 60_000, `claim ${claimId}`);
+      expect(stored.claim).toEqual(claim);
+    }
+    // Same claims across permutations of one scenario, once the id is set aside.
+    for (let s = 0; s < scenarios.length; s++) {
+      const [first, ...others] = [0, 1, 2, 3].map((p) => JSON.stringify(expected.get(`PERM-${s}-${p}`)).replaceAll(`PERM-${s}-${p}`, 'X'));
+      for (const other of others) expect(other).toBe(first);
+    }
+    expect(sent).toBeGreaterThan(60);
+  });
+
+  it('applies every event when many arrive for one claim at once (version races are retried)', async () => {
+    const base = submittedEvent(tenant, 'RACE-1');
+    await sendTo('ingest', base);
+    await waitFor(() => claims.get(tenant, 'RACE-1'), 20_000, 'the claim');
+    const notes = Array.from({ length: 30 }, (_, i) => ({
+      ...base,
+      eventId: `race-note-${String(i).padStart(3, '0')}`,
+      type: 'note.added',
+      occurredAt: `2026-10-0${1 + (i % 9)}T10:00:00Z`,
+      payload: { claimId: 'RACE-1', text: `note ${i}` },
+    }));
+    await Promise.all(notes.map((note) => sendTo('ingest', note)));
+    const stored = await waitFor(async () => {
+      const found = await claims.get(tenant, 'RACE-1');
+      return found?.claim.notes === 30 ? found : undefined;
+    }, 60_000, 'all notes');
+    expect(stored.claim.eventCount).toBe(31);
+    expect(stored.version).toBe(31);
+  });
+
+  it('retries a transient failure through the queue, then applies the event once', async () => {
+    await sendTo('ingest', submittedEvent(tenant, 'FLAKY-1'));
+    const original = await waitFor(() => claims.get(tenant, 'FLAKY-1'), 20_000, 'the claim');
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: claimKey(tenant, 'FLAKY-1') }));
+    // Damage the stored claim so the next event fails, then repair it after the first failed delivery.
+    await client.send(new PutCommand({ TableName: tableName, Item: { ...Item, version: 'damaged' } }));
+    const note = { ...submittedEvent(tenant, 'FLAKY-1'), eventId: 'flaky-note-0001', type: 'note.added', payload: { claimId: 'FLAKY-1', text: 'retry me' } };
+    await sendTo('ingest', note);
+    await waitFor(async () => ((deliveries.failures.get('flaky-note-0001') ?? 0) >= 1 ? true : undefined), 20_000, 'a failed delivery');
+    await client.send(new PutCommand({ TableName: tableName, Item }));
+    const stored = await waitFor(async () => {
+      const found = await claims.get(tenant, 'FLAKY-1');
+      return found?.claim.notes === 1 ? found : undefined;
+    }, 20_000, 'the retried note');
+    expect(stored.version).toBe(original.version + 1);
+    expect(deliveries.attempts.get('flaky-note-0001')).toBeGreaterThanOrEqual(2);
+    expect((await peekQueue(deadLetterUrls.ingest)).map((m) => JSON.parse(m.body).eventId)).not.toContain('flaky-note-0001');
+  });
+
+  it('refuses, for good, an event for a tenant this deployment does not serve', async () => {
+    const stranger = 'it-not-served-tenant';
+    await sendTo('ingest', submittedEvent(stranger, 'ALIEN-1'));
+    const today = new Date().toISOString().slice(0, 10);
+    const records = await waitFor(async () => {
+      const found = await new RejectedEventStore(client, tableName).list(stranger, today);
+      return found.length ? found : undefined;
+    }, 20_000, 'the rejected event');
+    expect(records[0]).toMatchObject({ reason: 'unknown-tenant' });
+    expect(await claims.get(stranger, 'ALIEN-1')).toBeUndefined();
+  });
+});
