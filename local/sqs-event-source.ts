@@ -70,7 +70,6 @@ const toRecord = (message: Message, queueArn: string): SQSRecord => ({
 export class SqsEventSource {
   private running = false;
   private loops: Promise<void>[] = [];
-  private readonly abort = new AbortController();
 
   constructor(private readonly options: SqsEventSourceOptions) {}
 
@@ -79,9 +78,9 @@ export class SqsEventSource {
     this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
   }
 
+  /** Finishes the batches in hand; messages received while stopping are handed back to the queue at once. */
   async stop(): Promise<void> {
     this.running = false;
-    this.abort.abort();
     await Promise.allSettled(this.loops);
   }
 
@@ -89,7 +88,9 @@ export class SqsEventSource {
     while (this.running) {
       try {
         const messages = await this.receiveBatch();
-        if (messages.length > 0) await this.deliver(messages);
+        if (messages.length === 0) continue;
+        if (this.running) await this.deliver(messages);
+        else await this.release(messages);
       } catch (error) {
         if (!this.running) return;
         this.options.onError?.(error as Error);
@@ -110,12 +111,27 @@ export class SqsEventSource {
           WaitTimeSeconds: batch.length === 0 ? 1 : 0,
           MessageSystemAttributeNames: ['All'],
         }),
-        { abortSignal: this.abort.signal },
       );
       batch.push(...Messages);
       if (Messages.length === 0) break;
     }
     return batch;
+  }
+
+  private release(messages: Message[]): Promise<void> {
+    return this.makeVisibleIn(messages.map((m) => m.ReceiptHandle!), 0);
+  }
+
+  /** Ten receipt handles per request, the SQS maximum. */
+  private async makeVisibleIn(receiptHandles: string[], seconds: number): Promise<void> {
+    for (let i = 0; i < receiptHandles.length; i += 10) {
+      await this.options.client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.options.queueUrl,
+          Entries: receiptHandles.slice(i, i + 10).map((handle, j) => ({ Id: String(j), ReceiptHandle: handle, VisibilityTimeout: seconds })),
+        }),
+      );
+    }
   }
 
   private async deliver(messages: Message[]): Promise<void> {
@@ -141,17 +157,6 @@ export class SqsEventSource {
         }),
       );
     }
-    for (let i = 0; i < retry.length; i += 10) {
-      await client.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: retry.slice(i, i + 10).map((r, j) => ({
-            Id: String(j),
-            ReceiptHandle: r.receiptHandle,
-            VisibilityTimeout: this.options.retryAfterSeconds,
-          })),
-        }),
-      );
-    }
+    await this.makeVisibleIn(retry.map((r) => r.receiptHandle), this.options.retryAfterSeconds);
   }
 }

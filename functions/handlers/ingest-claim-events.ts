@@ -8,7 +8,7 @@ import { shardCount, tableName } from '../shared/env.js';
 import { PermanentError } from '../shared/errors.js';
 import { logger, metrics, withObservability } from '../shared/observability.js';
 import { ingestClaimEvent, parseClaimEvent, tenantOf } from '../services/ingest-claim-event.js';
-import { ClaimStore } from '../store/claim-store.js';
+import { ClaimStore, type ClaimHistory } from '../store/claim-store.js';
 import { unattributedTenant } from '../store/keys.js';
 import { RejectedEventStore } from '../store/rejected-event-store.js';
 import { tenantDirectory } from '../shared/tenant-directory.js';
@@ -19,10 +19,12 @@ const rejected = new RejectedEventStore(dynamo(), tableName());
 const tenants = tenantDirectory();
 const isKnownTenant = (tenantId: string): boolean => tenants.has(tenantId);
 
-const processRecord = async (record: SQSRecord): Promise<void> => {
+const processRecord = async (record: SQSRecord, readBefore: Map<string, ClaimHistory>): Promise<void> => {
   try {
     const receivedAt = new Date().toISOString();
-    const { outcome, event } = await ingestClaimEvent(claims, parseClaimEvent(record.body), { isKnownTenant, receivedAt });
+    const parsed = parseClaimEvent(record.body);
+    const before = readBefore.get(ClaimStore.historyKey(parsed.tenantId, parsed.payload.claimId));
+    const { outcome, event } = await ingestClaimEvent(claims, parsed, { isKnownTenant, receivedAt }, before);
     logger.info('claim event processed', { eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome });
     metrics.addMetric(outcome === 'applied' ? 'ClaimEventApplied' : 'ClaimEventDuplicate', MetricUnit.Count, 1);
   } catch (error) {
@@ -45,6 +47,20 @@ const processRecord = async (record: SQSRecord): Promise<void> => {
   }
 };
 
-export const handler = withObservability(async (event: SQSEvent, context) =>
-  processPartialResponse(event, processRecord, processor, { context }),
-);
+/** Reads every claim the batch touches in one batched read, instead of one read per event. */
+const readClaimsOf = async (event: SQSEvent): Promise<Map<string, ClaimHistory>> => {
+  const touched = event.Records.flatMap((record) => {
+    try {
+      const { tenantId, payload } = parseClaimEvent(record.body);
+      return isKnownTenant(tenantId) ? [{ tenantId, claimId: payload.claimId }] : [];
+    } catch {
+      return []; // refused below, with its reason
+    }
+  });
+  return claims.histories(touched);
+};
+
+export const handler = withObservability(async (event: SQSEvent, context) => {
+  const readBefore = await readClaimsOf(event);
+  return processPartialResponse(event, (record: SQSRecord) => processRecord(record, readBefore), processor, { context });
+});

@@ -3,7 +3,7 @@
 import { claimFromEvents, impossibleEvent } from '../domain/claim.js';
 import { claimEvent, describeIssues, envelope, type ClaimEvent } from '../domain/claim-events.js';
 import { PermanentError, TransientError } from '../shared/errors.js';
-import { ClaimVersionConflictError, type ClaimStore } from '../store/claim-store.js';
+import { ClaimVersionConflictError, type ClaimHistory, type ClaimStore } from '../store/claim-store.js';
 
 export type IngestOutcome = 'applied' | 'duplicate';
 
@@ -52,22 +52,38 @@ export const tenantOf = (body: string): string | undefined => {
  * Applies the event to its claim. Duplicates (same event id) change nothing. Version races with a concurrent
  * writer are retried a few times, then handed back to the queue as transient.
  */
-export const ingestClaimEvent = async (store: ClaimStore, event: ClaimEvent, context: IngestContext): Promise<IngestResult> => {
+export const ingestClaimEvent = async (
+  store: ClaimStore,
+  event: ClaimEvent,
+  context: IngestContext,
+  /** The claim as read just before (a batch reads all its claims at once); read again after a lost race. */
+  readBefore?: ClaimHistory,
+): Promise<IngestResult> => {
   if (!context.isKnownTenant(event.tenantId)) throw new PermanentError('tenant is not served by this deployment', 'unknown-tenant');
   if (Date.parse(event.occurredAt) - Date.parse(context.receivedAt) > maxFutureSkewMs) {
     throw new PermanentError('occurredAt: more than a day after the event was received', 'occurred-in-future');
   }
   const { claimId } = event.payload;
+  // A new claim's submission usually finds nothing there: try to create it without reading first.
+  if (event.type === 'claim.submitted' && !readBefore?.version) {
+    try {
+      const created = await store.saveEvent(event, claimFromEvents(event.tenantId, claimId, [event]), [event], undefined, context.receivedAt);
+      return { outcome: created, event };
+    } catch (error) {
+      if (!(error instanceof ClaimVersionConflictError)) throw error;
+    }
+  }
   for (let attempt = 1; ; attempt++) {
-    const history = await store.history(event.tenantId, claimId);
+    const history = attempt === 1 && readBefore ? readBefore : await store.history(event.tenantId, claimId);
     if (history.events.some((e) => e.eventId === event.eventId)) return { outcome: 'duplicate', event };
     const impossible = impossibleEvent(history.events, event);
     if (impossible) throw new PermanentError(`event cannot apply: ${impossible}`, impossible.split(':')[0]!);
-    const state = claimFromEvents(event.tenantId, claimId, [...history.events, event]);
+    const events = [...history.events, event];
+    const state = claimFromEvents(event.tenantId, claimId, events);
     // Keep the nightly aging bucket: it is recomputed only by the nightly run.
     const carried = history.state && 'agingBucket' in history.state && 'money' in state ? { ...state, agingBucket: history.state.agingBucket } : state;
     try {
-      return { outcome: await store.saveEvent(event, carried, history.version, context.receivedAt), event };
+      return { outcome: await store.saveEvent(event, carried, events, history.version, context.receivedAt), event };
     } catch (error) {
       if (!(error instanceof ClaimVersionConflictError)) throw error;
       if (attempt >= maxAttempts) throw new TransientError('claim kept changing concurrently');

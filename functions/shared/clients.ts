@@ -4,14 +4,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { tracer } from './observability.js';
+import { traced } from './observability.js';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let sesClient: SESv2Client | undefined;
 
 export const dynamo = (): DynamoDBDocumentClient => {
-  documentClient ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
@@ -19,11 +19,11 @@ export const dynamo = (): DynamoDBDocumentClient => {
 
 export const sqs = (): SQSClient => {
   // Queue URLs are used as given: the endpoint decides where requests go (the local emulator's URLs do not resolve).
-  sqsClient ??= tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
+  sqsClient ??= traced(new SQSClient({ useQueueUrlAsEndpoint: false }));
   return sqsClient;
 };
 
 export const ses = (): SESv2Client => {
-  sesClient ??= tracer.captureAWSv3Client(new SESv2Client({}));
+  sesClient ??= traced(new SESv2Client({}));
   return sesClient;
 };

@@ -3,8 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 
@@ -12,12 +11,27 @@ export const logger = new Logger({ serviceName: 'claim-followup' });
 export const metrics = new Metrics({ namespace: 'ClaimFollowup', serviceName: 'claim-followup', logger });
 /** The local runtime turns metrics off (there is no CloudWatch to read the EMF lines). */
 const metricsEnabled = process.env.POWERTOOLS_METRICS_DISABLED !== 'true';
-export const tracer = new Tracer({ serviceName: 'claim-followup' });
+
+/**
+ * X-Ray tracing, in Lambda only. The X-Ray SDK installs an async hook on every promise as soon as it is loaded,
+ * so outside Lambda (local runtime, tests, benchmarks), where there is no daemon to send to, it is not loaded.
+ */
+const tracingEnabled = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined && process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
+const tracing = tracingEnabled
+  ? {
+      tracer: new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: 'claim-followup' }),
+      captureLambdaHandler: (await import('@aws-lambda-powertools/tracer/middleware')).captureLambdaHandler,
+    }
+  : undefined;
+export const tracer: Tracer | undefined = tracing?.tracer;
+
+/** An AWS SDK client, traced when tracing is on. */
+export const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
 
 /** Wraps a handler with tracing, structured logs with the request id, and metrics flushed per invocation. */
 export const withObservability = <TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) => {
-  const wrapped = middy(handler)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  const wrapped = middy(handler);
+  if (tracing) wrapped.use(tracing.captureLambdaHandler(tracing.tracer, { captureResponse: false }));
+  wrapped.use(injectLambdaContext(logger, { resetKeys: true }));
   return metricsEnabled ? wrapped.use(logMetrics(metrics)) : wrapped;
 };

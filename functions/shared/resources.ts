@@ -7,11 +7,12 @@ export const tableDesign = {
   /** Every index is sparse: an item appears in it only while it carries the index's key attributes. */
   indexes: {
     /** Open claims of a tenant, spread over shards so the nightly run can fan out. */
-    openClaimsByShard: { name: 'open-claims-by-shard', partitionKey: 'openShardPk', sortKey: 'openShardSk' },
+    // Projects the claim but not its event list: the nightly run reads only what it ages.
+    openClaimsByShard: { name: 'open-claims-by-shard', partitionKey: 'openShardPk', sortKey: 'openShardSk', projectedAttributes: ['claim', 'version'] },
     /** Open work items of a tenant's follow-up queue, highest priority first. */
-    workQueue: { name: 'work-queue', partitionKey: 'queuePk', sortKey: 'queueSk' },
+    workQueue: { name: 'work-queue', partitionKey: 'queuePk', sortKey: 'queueSk', projectedAttributes: 'all' },
     /** Open work items assigned to one biller or team, highest priority first. */
-    assigneeQueue: { name: 'assignee-queue', partitionKey: 'assigneePk', sortKey: 'assigneeSk' },
+    assigneeQueue: { name: 'assignee-queue', partitionKey: 'assigneePk', sortKey: 'assigneeSk', projectedAttributes: 'all' },
   },
   /** Attribute DynamoDB deletes expired items by (AWS only: DynamoDB Local never expires; code never relies on it). */
   timeToLiveAttribute: 'expiresAt',

@@ -1,7 +1,7 @@
 // Claims in DynamoDB: a claim's partition holds the claim item and one history entry per event. Applying an event
 // writes both in one transaction, conditional on the event being new and the claim unchanged since it was read.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { isClaim, type Claim, type ClaimState } from '../domain/claim.js';
 import type { ClaimEvent } from '../domain/claim-events.js';
@@ -30,9 +30,20 @@ export class ClaimVersionConflictError extends Error {
   override readonly name = 'ClaimVersionConflictError';
 }
 
+/**
+ * The claim is stored as one JSON string, like its events: it is always read and written whole, and a string costs
+ * DynamoDB and the SDK far less to write than a nested map. Indexes carry the attributes queries need.
+ */
 const storedClaimShape = z.looseObject({
   version: z.number().int().positive(),
-  claim: z.looseObject({ tenantId: z.string(), claimId: z.string(), status: z.string() }),
+  claim: z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  }).pipe(z.looseObject({ tenantId: z.string(), claimId: z.string(), status: z.string() })),
 });
 
 const { partitionKey, sortKey } = tableDesign;
@@ -45,6 +56,11 @@ const readStored = (item: Record<string, unknown>): { state: ClaimState; version
   }
   return { state: parsed.data.claim as unknown as ClaimState, version: parsed.data.version };
 };
+
+const historyOf = (item: Record<string, unknown>): ClaimHistory => ({
+  ...readStored(item),
+  events: typeof item.events === 'string' ? (JSON.parse(item.events) as ClaimEvent[]) : [],
+});
 
 const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
@@ -68,36 +84,74 @@ export class ClaimStore {
     return isClaim(state) ? { claim: state, version } : undefined;
   }
 
-  /** The claim item and every event of the claim, in one consistent read of its partition. */
+  /**
+   * The claim item with every event of the claim, in one consistent read. The claim item carries its events so
+   * that applying an event costs one read and one transaction; the history entries are the audit and dedupe trail.
+   */
   async history(tenantId: string, claimId: string): Promise<ClaimHistory> {
-    const events: ClaimEvent[] = [];
-    let stored: { state: ClaimState; version: number } | undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: claimKey(tenantId, claimId), ConsistentRead: true }),
+    );
+    return Item ? historyOf(Item) : { events: [] };
+  }
+
+  /**
+   * The claim items of many claims in as few consistent reads as DynamoDB allows (100 keys a request), for a batch
+   * consumer to read once what it is about to apply events to. Claims not found map to an empty history.
+   */
+  async histories(claims: ReadonlyArray<{ tenantId: string; claimId: string }>): Promise<Map<string, ClaimHistory>> {
+    const wanted = new Map(claims.map((c) => [claimPartition(c.tenantId, c.claimId), c]));
+    const found = new Map<string, ClaimHistory>([...wanted.keys()].map((pk) => [pk, { events: [] }]));
+    const keys = [...wanted.values()].map((c) => claimKey(c.tenantId, c.claimId));
+    for (let start = 0; start < keys.length; start += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [this.tableName]: { Keys: keys.slice(start, start + 100), ConsistentRead: true },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          found.set(item[partitionKey] as string, historyOf(item));
+        }
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  /** Key of a claim in the map `histories` returns. */
+  static historyKey = (tenantId: string, claimId: string): string => claimPartition(tenantId, claimId);
+
+  /** The history entries of a claim (every event as received), oldest first by when it happened. */
+  async historyEntries(tenantId: string, claimId: string): Promise<Array<{ event: ClaimEvent; receivedAt: string }>> {
+    const entries: Array<{ event: ClaimEvent; receivedAt: string }> = [];
     let cursor: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': partitionKey },
-          ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId) },
-          ConsistentRead: true,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :event)',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+          ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':event': 'EVENT#' },
           ExclusiveStartKey: cursor,
         }),
       );
-      for (const item of page.Items ?? []) {
-        if (item.kind === 'claim-event') events.push(item.event as ClaimEvent);
-        else if (item[sortKey] === claimKey(tenantId, claimId)[sortKey]) stored = readStored(item);
-      }
+      for (const item of page.Items ?? []) entries.push({ event: JSON.parse(item.event as string) as ClaimEvent, receivedAt: item.receivedAt as string });
       cursor = page.LastEvaluatedKey;
     } while (cursor);
-    return { ...stored, events };
+    return entries.sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt));
   }
 
   /**
    * Writes the event's history entry (only if new) and the claim state after it (only if the claim is unchanged),
    * in one transaction. Returns 'duplicate' when the event was applied before: nothing is written.
    */
-  async saveEvent(event: ClaimEvent, state: ClaimState, previousVersion: number | undefined, receivedAt: string): Promise<'applied' | 'duplicate'> {
+  async saveEvent(
+    event: ClaimEvent,
+    state: ClaimState,
+    events: readonly ClaimEvent[],
+    previousVersion: number | undefined,
+    receivedAt: string,
+  ): Promise<'applied' | 'duplicate'> {
     const names = { '#pk': partitionKey };
     try {
       await this.client.send(
@@ -106,7 +160,7 @@ export class ClaimStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...claimEventKey(state.tenantId, state.claimId, event.eventId), kind: 'claim-event', event, receivedAt },
+                Item: { ...claimEventKey(state.tenantId, state.claimId, event.eventId), kind: 'claim-event', event: JSON.stringify(event), receivedAt },
                 ConditionExpression: 'attribute_not_exists(#pk)',
                 ExpressionAttributeNames: names,
               },
@@ -114,7 +168,15 @@ export class ClaimStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...claimKey(state.tenantId, state.claimId), ...this.indexAttributes(state), kind: 'claim', claim: state, version: (previousVersion ?? 0) + 1 },
+                Item: {
+                  ...claimKey(state.tenantId, state.claimId),
+                  ...this.indexAttributes(state),
+                  kind: 'claim',
+                  claim: JSON.stringify(state),
+                  // One string, not a nested map: it is read whole and never queried, so it is cheap to write.
+                  events: JSON.stringify(events),
+                  version: (previousVersion ?? 0) + 1,
+                },
                 ...(previousVersion === undefined
                   ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: names }
                   : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': previousVersion } }),
@@ -129,7 +191,10 @@ export class ClaimStore {
         const [marker, claimWrite] = error.CancellationReasons ?? [];
         if (marker?.Code === 'ConditionalCheckFailed') return 'duplicate';
         if (claimWrite?.Code === 'ConditionalCheckFailed') throw new ClaimVersionConflictError('claim changed concurrently');
+        // Another transaction held one of the items: the same race, seen a moment earlier.
+        if (error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')) throw new ClaimVersionConflictError('concurrent transaction');
       }
+      if ((error as Error).name === 'TransactionConflictException') throw new ClaimVersionConflictError('concurrent transaction');
       throw error;
     }
   }
@@ -148,7 +213,10 @@ export class ClaimStore {
         ExclusiveStartKey: decodeCursor(cursor),
       }),
     );
-    const claims = (result.Items ?? []).map((item) => ({ claim: item.claim as Claim, version: item.version as number }));
+    const claims = (result.Items ?? []).map((item) => {
+      const { state, version } = readStored(item);
+      return { claim: state as Claim, version };
+    });
     return { claims, cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
@@ -159,9 +227,9 @@ export class ClaimStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: claimKey(stored.claim.tenantId, stored.claim.claimId),
-          UpdateExpression: 'SET claim.agingBucket = :bucket, version = :next',
+          UpdateExpression: 'SET claim = :claim, version = :next',
           ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':bucket': bucket, ':next': stored.version + 1, ':expected': stored.version },
+          ExpressionAttributeValues: { ':claim': JSON.stringify({ ...stored.claim, agingBucket: bucket }), ':next': stored.version + 1, ':expected': stored.version },
         }),
       );
       return true;

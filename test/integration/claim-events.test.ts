@@ -59,10 +59,15 @@ describe('claim events through the ingest queue', () => {
       }
     }
     for (const [claimId, claim] of expected) {
+      const want = (claim as { eventCount: number }).eventCount;
       const stored = await waitFor(async () => {
         const found = await claims.get(tenant, claimId);
-        return found && found.claim.eventCount === (claim as { eventCount: number }).eventCount ? found : undefined;
-      }, 60_000, `claim ${claimId}`);
+        return found && found.claim.eventCount === want ? found : undefined;
+      }, 60_000, `claim ${claimId} to have its ${want} events`).catch(async (error: Error) => {
+        const history = await claims.history(tenant, claimId);
+        const dead = await peekQueue(deadLetterUrls.ingest);
+        throw new Error(`${error.message}: has ${history.events.length} (${history.state?.status}); dead letters: ${dead.length}; failures: ${JSON.stringify([...deliveries.failures])}`);
+      });
       expect(stored.claim).toEqual(claim);
     }
     // Same claims across permutations of one scenario, once the id is set aside.
