@@ -1,6 +1,7 @@
 // Demo claim events: obviously fake patients, several payers, and the outcomes follow-up meets (paid, partly paid,
 // denied for auth/coding/missing info, rejected at the front door, pending, reversed, appealed, overpaid).
 // Deterministic per seed, so tests and benchmarks can rely on it.
+import { createHash } from 'node:crypto';
 import { addDays } from '../functions/domain/calendar.js';
 import type { Adjustment, ClaimEvent, EventOf } from '../functions/domain/claim-events.js';
 import { npiCheckDigit } from '../functions/domain/codes.js';
@@ -83,9 +84,13 @@ export function* demoClaimEvents(options: DemoClaimOptions): Generator<ClaimEven
   for (let n = 1; n <= options.claims; n++) {
     const claimId = `${prefix}-${String(n).padStart(6, '0')}`;
     const base = { tenantId: options.tenantId, source: 'demo-seed', schemaVersion: 1 as const };
-    const id = (what: string): string => `${claimId}:${what}`;
+    // Event ids are opaque (they are logged): a hash, never the claim number.
+    const id = (what: string): string => `demo-${createHash('sha256').update(`${options.tenantId}|${claimId}|${what}`).digest('hex').slice(0, 32)}`;
     const serviceThrough = addDays(options.today, -Math.floor(random() * (options.spreadDays ?? 200)) - 2);
-    const submittedOn = addDays(serviceThrough, 1 + Math.floor(random() * 6));
+    // Billed a few days after the visit, and never later than yesterday.
+    const billedOn = addDays(serviceThrough, 1 + Math.floor(random() * 6));
+    const yesterday = addDays(options.today, -1);
+    const submittedOn = billedOn < yesterday ? billedOn : yesterday;
     const lines = Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
       const procedure = pick(procedures);
       return { procedureCode: procedure.code, modifiers: [], units: 1, chargeCents: procedure.charge };

@@ -1,6 +1,8 @@
 // One row of a practice's open-AR export (CSV or JSON Lines) and the claim events it stands for. Bulk onboarding
 // turns each row into the events that bring the claim to its current state, so imported claims go through the
-// same validation and state machine as live ones. Event ids are derived from the claim, so a re-run adds nothing.
+// same validation and state machine as live ones. Event ids are derived from the claim (hashed, so they carry no
+// claim number), so a re-run adds nothing.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { claimFromEvents, isClaim } from './claim.js';
 import { calendarDate, claimEvent, describeIssues, type ClaimEvent } from './claim-events.js';
@@ -130,7 +132,8 @@ export const eventsFromRow = (tenantId: string, raw: Record<string, unknown>): R
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   const row = parsed.data;
   const base = { tenantId, source: 'open-ar-import', schemaVersion: 1 };
-  const id = (kind: string): string => `import:${row.claim_id}:${kind}`;
+  // Opaque but stable: re-running the file gives the same ids, and no claim number ends up in a log line.
+  const id = (kind: string): string => `import-${createHash('sha256').update(`${tenantId}|${row.claim_id}|${kind}`).digest('hex').slice(0, 32)}`;
   const candidates: Array<{ column: string; event: Record<string, unknown> }> = [
     {
       column: 'claim',

@@ -110,7 +110,7 @@ export const directIngest = { isKnownTenant: () => true, receivedAt: new Date().
 
 /** A valid claim.submitted event for a test tenant (fake patient). */
 export const submittedEvent = (tenantId: string, claimId: string, overrides: Record<string, unknown> = {}) => ({
-  eventId: `${claimId}-submitted-${randomBytes(3).toString('hex')}`,
+  eventId: `evt-${randomBytes(8).toString('hex')}`,
   tenantId,
   type: 'claim.submitted',
   occurredAt: '2026-10-01T15:00:00Z',

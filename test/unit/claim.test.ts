@@ -150,3 +150,11 @@ describe('shards', () => {
     for (const count of counts) expect(count).toBeGreaterThan(800);
   });
 });
+
+describe('demo data', () => {
+  it('never dates an event after the day it is generated for', () => {
+    for (const events of demoClaimEvents({ tenantId: 'clinic-a', claims: 2000, today: '2026-11-20', seed: 9 })) {
+      for (const event of events) expect(event.occurredAt.slice(0, 10) < '2026-11-20', event.eventId).toBe(true);
+    }
+  });
+});
