@@ -122,6 +122,7 @@ export function* demoClaimEvents(options: DemoClaimOptions): Generator<ClaimEven
         frequencyCode: '1',
         participating: random() < 0.85,
         submissionMethod: random() < 0.95 ? 'electronic' : 'paper',
+        ...(payer.type === 'commercial' && random() < 0.2 ? { otherPayer: { id: 'medicaid-tx', name: 'Texas Medicaid' } } : {}),
       },
     };
     const events: ClaimEvent[] = [submitted];

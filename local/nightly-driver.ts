@@ -20,12 +20,13 @@ export const runNight = async (
   tenants: readonly TenantConfig[],
   runDate: string | undefined,
   timeoutMs = 10 * 60_000,
+  rerun = false,
 ): Promise<NightSummary[]> => {
   const runs = new RunStore(documentClient, tableName);
   return Promise.all(
     tenants.map(async (tenant) => {
       const began = Date.now();
-      const started = await start({ tenantId: tenant.id, timeZone: tenant.timeZone, ...(runDate ? { runDate } : {}) });
+      const started = await start({ tenantId: tenant.id, timeZone: tenant.timeZone, ...(runDate ? { runDate } : {}), ...(rerun ? { rerun } : {}) });
       for (;;) {
         const run = await runs.get(tenant.id, started.runDate);
         if (run?.status === 'complete') {
@@ -40,12 +41,21 @@ export const runNight = async (
   );
 };
 
+/** Per queue: how many work items the night opened, updated and closed. */
+export const queueCounts = (counts: Readonly<Record<string, number>>): Array<{ queue: string; opened: number; updated: number; closed: number }> => {
+  const queues = [...new Set(Object.keys(counts).filter((k) => k.includes(':')).map((k) => k.split(':')[1]!))].sort();
+  return queues.map((queue) => ({ queue, opened: counts[`opened:${queue}`] ?? 0, updated: counts[`updated:${queue}`] ?? 0, closed: counts[`closed:${queue}`] ?? 0 }));
+};
+
 export const formatNightSummary = (summaries: readonly NightSummary[]): string =>
   summaries
-    .map(
-      (s) =>
-        `  ${s.tenantId} ${s.runDate}: ${s.outcome === 'already-complete' ? 'already complete; ' : ''}` +
-        `${s.run.claimsAged} open claims aged, ${s.run.claimsChanged} changed bucket, ` +
-        `${s.run.finishedShards.length}/${s.run.shardCount} shards, ${(s.durationMs / 1000).toFixed(1)} s`,
-    )
+    .map((s) => {
+      const c = s.run.counts;
+      const head =
+        `  ${s.tenantId} ${s.runDate}: ${s.outcome === 'already-complete' ? '(already complete) ' : s.outcome === 'restarted' ? '(re-run) ' : ''}` +
+        `${c.claimsAged ?? 0} claims aged, ${c.bucketChanged ?? 0} changed bucket, ${c.retired ?? 0} retired, ${c.writes ?? 0} writes, ` +
+        `${s.run.finishedShards.length}/${s.run.shardCount} shards, ${(s.durationMs / 1000).toFixed(1)} s`;
+      const rows = queueCounts(c).map((q) => `      ${q.queue.padEnd(22)} opened ${String(q.opened).padStart(5)}  updated ${String(q.updated).padStart(5)}  closed ${String(q.closed).padStart(5)}`);
+      return [head, ...rows].join('\n');
+    })
     .join('\n');

@@ -15,10 +15,17 @@ import { freePort } from './processes.js';
 import { startLocalSystem } from './system.js';
 
 const { values: args } = parseArgs({
-  options: { tenant: { type: 'string' }, date: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  options: {
+    tenant: { type: 'string' },
+    date: { type: 'string' },
+    rerun: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
 });
 if (args.help) {
-  console.log('npm run nightly -- [--tenant ID] [--date YYYY-MM-DD]   (default: every tenant, today in its time zone)');
+  console.log(`npm run nightly -- [--tenant ID] [--date YYYY-MM-DD] [--rerun]
+  Runs the night through the real queues (default: every tenant, today in its time zone) and prints a summary.
+  --rerun  runs a completed date again (same queues; writes only what differs)`);
   process.exit(0);
 }
 const config = loadConfig('dev');
@@ -45,6 +52,8 @@ if (running) {
     running.env.TABLE_NAME!,
     tenants,
     args.date,
+    undefined,
+    args.rerun,
   );
   console.log(formatNightSummary(summaries));
 } else {
@@ -59,7 +68,7 @@ if (running) {
     schedules: false,
   });
   try {
-    const summaries = await runNight(system.runtime.startNightly, system.documentClient, system.stack.tableName, tenants, args.date);
+    const summaries = await runNight(system.runtime.startNightly, system.documentClient, system.stack.tableName, tenants, args.date, undefined, args.rerun);
     console.log(formatNightSummary(summaries));
   } finally {
     await system.stop();

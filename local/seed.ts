@@ -5,6 +5,7 @@ import type { AppConfig } from '../functions/shared/config-schema.js';
 import { ingestClaimEvent } from '../functions/services/ingest-claim-event.js';
 import { ClaimStore } from '../functions/store/claim-store.js';
 import { seedMarkerKey } from '../functions/store/keys.js';
+import { TenantSettingsStore } from '../functions/store/tenant-settings-store.js';
 import { demoClaimEvents } from './demo-data.js';
 
 /** Demo claims per tenant, in the order of config.tenants; DEMO_CLAIMS_PER_TENANT sets one count for all. */
@@ -19,6 +20,27 @@ export interface SeedProgress {
   increment(): void;
   stop(): void;
 }
+
+/** Demo settings: who works what, and a few contracted rates so underpayments show. */
+export const demoSettings = {
+  assignmentRules: [
+    { queue: 'denials', minDollarsCents: 50_000, assignee: 'biller:demo-biller' },
+    { queue: 'rejections', assignee: 'team:front-end' },
+    { queue: 'credit-balance', assignee: 'team:refunds' },
+  ],
+  contractRates: ['aetna', 'uhc', 'cigna', 'bcbs'].flatMap((payerId) =>
+    [
+      ['99213', 11_500],
+      ['99214', 16_500],
+      ['85025', 1_900],
+      ['80053', 3_400],
+      ['93000', 4_500],
+      ['20610', 24_000],
+      ['J1100', 1_400],
+      ['97110', 6_800],
+    ].map(([procedureCode, cents]) => ({ payerId, procedureCode, allowedCentsPerUnit: cents, effectiveFrom: '2026-01-01' })),
+  ),
+};
 
 /** Seeds every tenant that has no seed marker yet; returns the number of claims written. */
 export const seedDemoData = async (
@@ -48,6 +70,7 @@ export const seedDemoData = async (
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
+    await new TenantSettingsStore(client, tableName).put(tenant.tenantId, demoSettings, 'demo-seed', new Date().toISOString());
     await client.send(
       new PutCommand({ TableName: tableName, Item: { ...seedMarkerKey(tenant.tenantId), claims: tenant.claims, seededOn: today } }),
     );

@@ -110,6 +110,8 @@ const submittedPayload = z
     /** Whether the provider is in network with this payer: it decides the commercial filing limit. */
     participating: z.boolean(),
     submissionMethod: z.enum(['electronic', 'paper']).default('electronic'),
+    /** Other coverage (837 loop 2320): who to bill after this payer, unless it forwards the claim itself. */
+    otherPayer: z.object({ id: z.string().min(1).max(64), name: z.string().min(1).max(120) }).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.serviceDate.from > p.serviceDate.through) {

@@ -57,12 +57,18 @@ export interface Claim {
   readonly status: ClaimStatus;
   /** Open while a payer balance or credit is outstanding or an appeal is pending, unless closed. */
   readonly open: boolean;
+  /**
+   * Still to be looked at by the nightly run: open, or paid but with work that may remain (bill the secondary;
+   * a fee-schedule reduction to check against the contract, since underpayments hide in CO-45).
+   */
+  readonly inFollowUp: boolean;
   readonly payer: EventOf<'claim.submitted'>['payload']['payer'];
   readonly patient: Patient;
   readonly billingNpi: string;
   readonly renderingNpi: string;
   readonly participating: boolean;
   readonly submissionMethod: 'electronic' | 'paper';
+  readonly otherPayer?: { readonly id: string; readonly name: string };
   readonly frequencyCode: '1' | '7' | '8';
   readonly originalClaimNumber?: string;
   readonly payerClaimNumber?: string;
@@ -290,17 +296,23 @@ export const claimFromEvents = (tenantId: string, claimId: string, events: reado
   const open =
     status !== 'closed' && status !== 'written-off' && (money.payerBalanceCents > 0 || money.creditBalanceCents > 0 || status === 'appealed');
 
+  const secondaryPending = p.otherPayer !== undefined && inForce.length > 0 && !inForce.some((a) => forwardedClp02.includes(a.claimStatusCode)) && money.patientResponsibilityCents > 0;
+  const reduced = inForce.some((a) => a.adjustments.some((adj) => adj.group !== 'PR' && !isDenialAdjustment(adj) && adj.amountCents > 0));
+  const inFollowUp = open || (status === 'paid' && (secondaryPending || reduced));
+
   return {
     tenantId,
     claimId,
     status,
     open,
+    inFollowUp,
     payer: p.payer,
     patient: p.patient,
     billingNpi: p.billingNpi,
     renderingNpi: p.renderingNpi,
     participating: p.participating,
     submissionMethod: p.submissionMethod,
+    ...(p.otherPayer ? { otherPayer: p.otherPayer } : {}),
     frequencyCode,
     ...(originalClaimNumber ? { originalClaimNumber } : {}),
     ...(payerClaimNumber ? { payerClaimNumber } : {}),

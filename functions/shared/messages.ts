@@ -9,6 +9,8 @@ export const nightlyTrigger = z.object({
   timeZone: z.string().min(1),
   /** The tenant-local date to run; defaults to today in the tenant's time zone. */
   runDate: calendarDate.optional(),
+  /** Run the date again although it completed (gives the same queues; writes only what differs). */
+  rerun: z.boolean().optional(),
 });
 export type NightlyTrigger = z.infer<typeof nightlyTrigger>;
 
@@ -19,8 +21,10 @@ export const agingShardMessage = z.object({
   timeZone: z.string().min(1),
   shard: z.number().int().nonnegative(),
   cursor: z.string().optional(),
-  claimsAged: z.number().int().nonnegative().default(0),
-  claimsChanged: z.number().int().nonnegative().default(0),
+  /** The run's attempt: a re-run's messages count only toward the re-run. */
+  attempt: z.number().int().positive().default(1),
+  /** Counts so far in this shard ("claimsAged", "opened:denials", "writes"…), carried across continuations. */
+  counts: z.record(z.string(), z.number().int().nonnegative()).default({}),
 });
 export type AgingShardMessage = z.infer<typeof agingShardMessage>;
 

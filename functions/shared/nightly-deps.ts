@@ -2,11 +2,15 @@
 import type { NightlyDeps } from '../services/nightly-run.js';
 import { ClaimStore } from '../store/claim-store.js';
 import { RunStore } from '../store/run-store.js';
+import { TenantSettingsStore } from '../store/tenant-settings-store.js';
+import { WorkItemStore } from '../store/work-item-store.js';
 import { dynamo, sqs } from './clients.js';
 import { queueUrl, shardCount, tableName } from './env.js';
 
 export const nightlyDepsFromEnv = (withNotifications: boolean): NightlyDeps => ({
   claims: new ClaimStore(dynamo(), tableName(), shardCount()),
+  workItems: new WorkItemStore(dynamo(), tableName()),
+  settings: new TenantSettingsStore(dynamo(), tableName()),
   runs: new RunStore(dynamo(), tableName()),
   sqs: sqs(),
   agingQueueUrl: queueUrl('aging'),

@@ -239,7 +239,27 @@ export class ClaimStore {
     }
   }
 
+  /** Takes a claim out of the nightly run's index once nothing remains to follow up. False on a lost race. */
+  async retire(stored: StoredClaim): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: claimKey(stored.claim.tenantId, stored.claim.claimId),
+          UpdateExpression: 'SET claim = :claim, version = :next REMOVE #shard, #shardSort',
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeNames: { '#shard': openClaimsByShard.partitionKey, '#shardSort': openClaimsByShard.sortKey },
+          ExpressionAttributeValues: { ':claim': JSON.stringify({ ...stored.claim, inFollowUp: false }), ':next': stored.version + 1, ':expected': stored.version },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
   private indexAttributes(state: ClaimState): Record<string, string> {
-    return isClaim(state) && state.open ? openClaimIndexKey(state.tenantId, shardOf(state.claimId, this.shardCount), state.claimId) : {};
+    return isClaim(state) && state.inFollowUp ? openClaimIndexKey(state.tenantId, shardOf(state.claimId, this.shardCount), state.claimId) : {};
   }
 }

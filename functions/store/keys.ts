@@ -24,6 +24,30 @@ export const openClaimIndexKey = (tenantId: string, shard: number, claimId: stri
   [tableDesign.indexes.openClaimsByShard.sortKey]: claimId,
 });
 
+/** A claim's work item lives in the claim's partition. */
+export const workItemKey = (tenantId: string, claimId: string) => ({
+  [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
+  [tableDesign.sortKey]: 'WORK',
+});
+
+/** Attributes that put an open work item in its queue's index, in rank order. */
+export const queueIndexKey = (tenantId: string, queue: string, rank: string) => ({
+  [tableDesign.indexes.workQueue.partitionKey]: `${tenantPrefix(tenantId)}#QUEUE#${queue}`,
+  [tableDesign.indexes.workQueue.sortKey]: rank,
+});
+
+/** Attributes that put an open work item in its assignee's index (a biller, a team, or the pool). */
+export const assigneeIndexKey = (tenantId: string, assignee: string, rank: string) => ({
+  [tableDesign.indexes.assigneeQueue.partitionKey]: `${tenantPrefix(tenantId)}#ASSIGNEE#${assignee}`,
+  [tableDesign.indexes.assigneeQueue.sortKey]: rank,
+});
+
+/** A tenant's follow-up settings (rules, rates, assignment). */
+export const tenantSettingsKey = (tenantId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#SETTINGS`,
+  [tableDesign.sortKey]: 'SETTINGS',
+});
+
 export const runKey = (tenantId: string, runDate: string) => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#RUN#${runDate}`,
   [tableDesign.sortKey]: 'RUN',

@@ -106,7 +106,8 @@ describe('npm start', () => {
       expect(addresses.filter((a) => !loopback.has(a))).toEqual([]);
       if (label.startsWith('first')) expect(output()).toContain('Seeded 300 demo claims.');
       else expect(output()).not.toContain('Seeded');
-      expect(output()).toMatch(/open claims aged/);
+      expect(output()).toMatch(/claims aged, .* writes/);
+      expect(output()).toMatch(/denials +opened/);
       expect(output()).toMatch(/biller .*:\n\s+eyJ/);
     } finally {
       expect(await stopWithCtrlC(child)).toBe(0);

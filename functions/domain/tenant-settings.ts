@@ -1,0 +1,54 @@
+// A tenant's follow-up settings: aging buckets, payer rule overrides, contracted rates, and who works which queue.
+// Every field has a default, so a new tenant works before anyone configures it.
+import { z } from 'zod';
+import { calendarDate, procedureCode } from './claim-events.js';
+import { payerRuleOverride } from './payer-rules.js';
+
+export const followUpQueues = [
+  'credit-balance',
+  'timely-filing-expired',
+  'rejections',
+  'denials',
+  'underpaid',
+  'secondary-billing',
+  'appeal-pending',
+  'no-response',
+] as const;
+export type FollowUpQueue = (typeof followUpQueues)[number];
+
+/** A contracted allowed amount per unit, for spotting underpayments hidden in CO-45. */
+export const contractRate = z.object({
+  payerId: z.string().min(1),
+  procedureCode,
+  allowedCentsPerUnit: z.number().int().nonnegative(),
+  effectiveFrom: calendarDate,
+});
+export type ContractRate = z.infer<typeof contractRate>;
+
+/** First matching rule assigns the work item; what no rule matches stays in the team pool. */
+export const assignmentRule = z.object({
+  queue: z.enum(followUpQueues).optional(),
+  payerIds: z.array(z.string().min(1)).optional(),
+  minDollarsCents: z.number().int().nonnegative().optional(),
+  maxDollarsCents: z.number().int().nonnegative().optional(),
+  assignee: z.string().regex(/^(team|biller):[A-Za-z0-9._@-]{1,64}$/, 'team:<name> or biller:<user id>'),
+});
+export type AssignmentRule = z.infer<typeof assignmentRule>;
+
+export const tenantSettings = z.object({
+  /** Inclusive upper bounds of the aging buckets but the last (default 0-30, 31-60, 61-90, 91-120, 120+). */
+  agingBuckets: z
+    .array(z.number().int().positive())
+    .min(1)
+    .max(10)
+    .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), { message: 'bucket bounds must increase' })
+    .default([30, 60, 90, 120]),
+  payerRules: z.array(payerRuleOverride).max(500).default([]),
+  contractRates: z.array(contractRate).max(20_000).default([]),
+  assignmentRules: z.array(assignmentRule).max(200).default([]),
+  /** Underpayments smaller than this are not worth a biller's time. */
+  underpaymentThresholdCents: z.number().int().nonnegative().default(500),
+});
+export type TenantSettings = z.infer<typeof tenantSettings>;
+
+export const defaultTenantSettings = (): TenantSettings => tenantSettings.parse({});

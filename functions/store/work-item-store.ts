@@ -1,0 +1,217 @@
+// Work items: one per claim, in the claim's partition, indexed by queue and by assignee while open. The nightly run
+// opens, updates and closes them with conditional writes; the fields billers own (lease, pend) are never touched.
+import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CalendarDate } from '../domain/calendar.js';
+import type { DenialCategory } from '../domain/denials.js';
+import type { FollowUpQueue } from '../domain/tenant-settings.js';
+import type { Reason, WorkItemPlan } from '../domain/work-item.js';
+import { tableDesign } from '../shared/resources.js';
+import { assigneeIndexKey, queueIndexKey, workItemKey } from './keys.js';
+
+export interface WorkItem {
+  readonly tenantId: string;
+  readonly claimId: string;
+  readonly status: 'open' | 'closed';
+  readonly queue: FollowUpQueue;
+  readonly category?: DenialCategory;
+  readonly dollarsCents: number;
+  readonly dueOn?: CalendarDate;
+  readonly priority: number;
+  readonly reasons: readonly Reason[];
+  readonly assignee: string;
+  readonly payerId: string;
+  readonly openedOn: CalendarDate;
+  readonly updatedOn: CalendarDate;
+  readonly closedOn?: CalendarDate;
+  readonly version: number;
+  /** Set by a manager's reassignment: the nightly run then keeps the assignee. */
+  readonly assignedManually?: boolean;
+  /** The biller's next follow-up date (pend). */
+  readonly followUpOn?: CalendarDate;
+  readonly leasedBy?: string;
+  readonly leaseExpiresAt?: string;
+}
+
+/** Sort key in the queue and assignee indexes: highest priority first, then the nearest deadline, then claim. */
+export const rankKey = (plan: Pick<WorkItemPlan, 'priority' | 'dueOn'>, claimId: string): string =>
+  `${String(9999 - plan.priority).padStart(4, '0')}#${plan.dueOn ?? '9999-12-31'}#${claimId}`;
+
+const planFields = ['queue', 'category', 'dollarsCents', 'dueOn', 'priority', 'reasons', 'assignee', 'payerId'] as const;
+
+/** JSON with object keys sorted: DynamoDB does not keep the order of a map's keys. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value ?? null, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+
+/** Whether the stored item already says what the plan says (so nothing needs writing). */
+export const samePlan = (item: WorkItem, plan: WorkItemPlan): boolean =>
+  item.status === 'open' && planFields.every((field) => (field === 'assignee' && item.assignedManually) || canonical(item[field]) === canonical(plan[field]));
+
+const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
+
+export class WorkItemStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The work items of many claims, in batched consistent reads; claims without one are absent from the map. */
+  async getMany(tenantId: string, claimIds: readonly string[]): Promise<Map<string, WorkItem>> {
+    const found = new Map<string, WorkItem>();
+    for (let start = 0; start < claimIds.length; start += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [this.tableName]: { Keys: claimIds.slice(start, start + 100).map((id) => workItemKey(tenantId, id)), ConsistentRead: true },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) found.set(item.claimId as string, item as WorkItem);
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  /** One page of a queue's open work items, highest priority first. */
+  async pageQueue(tenantId: string, queue: FollowUpQueue, limit: number, cursor?: Record<string, unknown>): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
+    const { workQueue } = tableDesign.indexes;
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: workQueue.name,
+        KeyConditionExpression: '#q = :q',
+        ExpressionAttributeNames: { '#q': workQueue.partitionKey },
+        ExpressionAttributeValues: { ':q': queueIndexKey(tenantId, queue, '')[workQueue.partitionKey] },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return { items: (result.Items ?? []) as WorkItem[], ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+  }
+
+  /** Every open work item of a queue (tests and small tenants; the API pages). */
+  async listQueue(tenantId: string, queue: FollowUpQueue): Promise<WorkItem[]> {
+    const all: WorkItem[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.pageQueue(tenantId, queue, 500, cursor);
+      all.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return all;
+  }
+
+  /**
+   * Opens the claim's work item, or reopens a closed one. False when someone else wrote it first (the next run
+   * sees their version).
+   */
+  async open(tenantId: string, claimId: string, plan: WorkItemPlan, on: CalendarDate, previous?: WorkItem): Promise<boolean> {
+    const item = {
+      ...workItemKey(tenantId, claimId),
+      ...this.indexAttributes(tenantId, claimId, plan),
+      kind: 'work-item',
+      tenantId,
+      claimId,
+      status: 'open',
+      ...plan,
+      openedOn: on,
+      updatedOn: on,
+      version: (previous?.version ?? 0) + 1,
+      // What billers set survives a close and reopen.
+      ...(previous?.followUpOn ? { followUpOn: previous.followUpOn } : {}),
+    };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: JSON.parse(JSON.stringify(item)) as Record<string, unknown>,
+          ConditionExpression: previous ? 'version = :expected' : 'attribute_not_exists(#pk)',
+          ...(previous ? { ExpressionAttributeValues: { ':expected': previous.version } } : { ExpressionAttributeNames: { '#pk': tableDesign.partitionKey } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Rewrites what the plan decides (queue, reasons, priority, assignee unless set by hand), keeping lease and pend. */
+  async update(item: WorkItem, plan: WorkItemPlan, on: CalendarDate): Promise<boolean> {
+    const assignee = item.assignedManually ? item.assignee : plan.assignee;
+    const index = this.indexAttributes(item.tenantId, item.claimId, { ...plan, assignee });
+    const values: Record<string, unknown> = {
+      ':queue': plan.queue,
+      ':dollars': plan.dollarsCents,
+      ':priority': plan.priority,
+      ':reasons': plan.reasons,
+      ':assignee': assignee,
+      ':payer': plan.payerId,
+      ':on': on,
+      ':next': item.version + 1,
+      ':expected': item.version,
+      ':open': 'open',
+      ...Object.fromEntries(Object.entries(index).map(([name, value]) => [`:${name}`, value])),
+    };
+    const sets = ['queue = :queue', 'dollarsCents = :dollars', 'priority = :priority', 'reasons = :reasons', 'assignee = :assignee', 'payerId = :payer', 'updatedOn = :on', 'version = :next', '#status = :open', ...Object.keys(index).map((name) => `${name} = :${name}`)];
+    const removes: string[] = ['closedOn'];
+    if (plan.category) {
+      sets.push('category = :category');
+      values[':category'] = plan.category;
+    } else removes.push('category');
+    if (plan.dueOn) {
+      sets.push('dueOn = :due');
+      values[':due'] = plan.dueOn;
+    } else removes.push('dueOn');
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: workItemKey(item.tenantId, item.claimId),
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Closes the work item: it leaves the queue and assignee indexes, and stays as a record of the work. */
+  async close(item: WorkItem, on: CalendarDate): Promise<boolean> {
+    const { workQueue, assigneeQueue } = tableDesign.indexes;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: workItemKey(item.tenantId, item.claimId),
+          UpdateExpression: 'SET #status = :closed, closedOn = :on, updatedOn = :on, version = :next REMOVE #q, #qs, #a, #as, leasedBy, leaseExpiresAt',
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#q': workQueue.partitionKey,
+            '#qs': workQueue.sortKey,
+            '#a': assigneeQueue.partitionKey,
+            '#as': assigneeQueue.sortKey,
+          },
+          ExpressionAttributeValues: { ':closed': 'closed', ':on': on, ':next': item.version + 1, ':expected': item.version },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  private indexAttributes(tenantId: string, claimId: string, plan: Pick<WorkItemPlan, 'queue' | 'assignee' | 'priority' | 'dueOn'>): Record<string, string> {
+    const rank = rankKey(plan, claimId);
+    return { ...queueIndexKey(tenantId, plan.queue, rank), ...assigneeIndexKey(tenantId, plan.assignee, rank) };
+  }
+}
+
+

@@ -1,0 +1,201 @@
+// Clocks, routing, ranking and assignment, with expectations computed by hand from the fixture claim:
+// Aetna (commercial, participating), date of service 2026-09-28, submitted electronically 2026-09-30, $100.00.
+import { describe, expect, it } from 'vitest';
+import { claimFromEvents, isClaim, type Claim } from '../../functions/domain/claim.js';
+import type { ClaimEvent } from '../../functions/domain/claim-events.js';
+import { clocksOf, daysLeft } from '../../functions/domain/clocks.js';
+import { limitsFor } from '../../functions/domain/payer-rules.js';
+import { defaultTenantSettings, tenantSettings, type TenantSettings } from '../../functions/domain/tenant-settings.js';
+import { describeReason, planWorkItem, priorityOf } from '../../functions/domain/work-item.js';
+import { acknowledged, adjudicated, appealed, parse, raw, rejected, status, submitted } from './claim-fixtures.js';
+
+const claimOf = (...events: ClaimEvent[]): Claim => {
+  const state = claimFromEvents('clinic-a', 'C1', events);
+  if (!isClaim(state)) throw new Error('no claim');
+  return state;
+};
+const settings = (changes: Partial<TenantSettings> = {}): TenantSettings => ({ ...defaultTenantSettings(), ...changes });
+const payerOf = (claim: Claim) => ({ payerType: claim.payer.type, state: claim.payer.state, payerId: claim.payer.id, participating: claim.participating });
+const medicare = { payer: { id: 'mcr', name: 'Medicare', type: 'medicare' } };
+const texasMedicaid = { payer: { id: 'tx-mcd', name: 'Texas Medicaid', type: 'medicaid', state: 'TX' } };
+const ack = acknowledged('2026-10-01T09:00:00Z');
+const denial = (carc: string, group = 'CO', rarcs: string[] = []) => adjudicated('2026-10-20T12:00:00Z', 0, 0, { denial: { group, carc, rarcs } });
+
+describe('clocks', () => {
+  it.each([
+    ['commercial participating: 90 days', {}, '2026-12-27'],
+    ['commercial non-participating: 180 days', { participating: false }, '2027-03-27'],
+    ['Medicare: one calendar year', medicare, '2027-09-28'],
+    ['Texas Medicaid: 95 days', texasMedicaid, '2027-01-01'],
+  ])('timely filing, %s from the date of service', (_, changes, dueOn) => {
+    const claim = claimOf(submitted(undefined, changes));
+    const clock = clocksOf(claim, limitsFor(payerOf(claim), '2026-10-01')).find((c) => c.kind === 'timely-filing');
+    expect(clock).toEqual({ kind: 'timely-filing', startsOn: '2026-09-28', dueOn });
+  });
+
+  it('stops the timely-filing clock once the payer has the claim, and restarts it for a corrected claim', () => {
+    const accepted = claimOf(submitted(), ack);
+    expect(clocksOf(accepted, limitsFor(payerOf(accepted), '2026-10-02')).map((c) => c.kind)).toEqual(['no-response']);
+    const codingDenial = claimOf(submitted(), ack, denial('4'));
+    expect(clocksOf(codingDenial, limitsFor(payerOf(codingDenial), '2026-10-21')).map((c) => c.kind)).toEqual(['timely-filing', 'appeal']);
+  });
+
+  it('runs the appeal clock from the denial remit: commercial first level 180 days, Medicare redetermination 120', () => {
+    const commercial = claimOf(submitted(), ack, denial('197'));
+    expect(clocksOf(commercial, limitsFor(payerOf(commercial), '2026-10-21')).find((c) => c.kind === 'appeal')).toEqual({ kind: 'appeal', level: 'first', startsOn: '2026-10-20', dueOn: '2027-04-18' });
+    const mcr = claimOf(submitted(undefined, medicare), ack, denial('197'));
+    expect(clocksOf(mcr, limitsFor(payerOf(mcr), '2026-10-21')).find((c) => c.kind === 'appeal')).toMatchObject({ level: 'redetermination', dueOn: '2027-02-17' });
+  });
+
+  it('runs the no-response clock from the latest submission or status: 21 days electronic, 30 paper', () => {
+    const electronic = claimOf(submitted());
+    expect(clocksOf(electronic, limitsFor(payerOf(electronic), '2026-10-01')).find((c) => c.kind === 'no-response')?.dueOn).toBe('2026-10-21');
+    const paper = claimOf(submitted(undefined, { submissionMethod: 'paper' }));
+    expect(clocksOf(paper, limitsFor(payerOf(paper), '2026-10-01')).find((c) => c.kind === 'no-response')?.dueOn).toBe('2026-10-30');
+    const pending = claimOf(submitted(), status('2026-10-15T09:00:00Z'));
+    expect(clocksOf(pending, limitsFor(payerOf(pending), '2026-10-16')).find((c) => c.kind === 'no-response')?.dueOn).toBe('2026-11-05');
+  });
+
+  it('runs the secondary filing clock from the primary remit when there is other coverage, not when the payer forwarded it', () => {
+    const other = { otherPayer: { id: 'bcbs', name: 'Blue Cross' } };
+    const paid = claimOf(submitted(undefined, other), ack, adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500));
+    expect(clocksOf(paid, limitsFor(payerOf(paid), '2026-10-21')).find((c) => c.kind === 'secondary-filing')).toEqual({ kind: 'secondary-filing', startsOn: '2026-10-20', dueOn: '2027-01-18' });
+    const remit = adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500);
+    const forwarded = claimOf(submitted(undefined, other), ack, parse({ ...remit, payload: { ...remit.payload, claimStatusCode: '19' } }));
+    expect(clocksOf(forwarded, limitsFor(payerOf(forwarded), '2026-10-21')).some((c) => c.kind === 'secondary-filing')).toBe(false);
+  });
+
+  it('applies a rule change from its effective date only, and a payer override over a tenant-wide one', () => {
+    const claim = claimOf(submitted());
+    const overrides = tenantSettings.parse({
+      payerRules: [
+        { payerType: 'commercial', effectiveFrom: '2026-11-01', limits: { timelyFilingDays: 120 } },
+        { payerId: 'aetna', effectiveFrom: '2026-12-01', limits: { timelyFilingDays: 150 } },
+      ],
+    }).payerRules;
+    expect(limitsFor(payerOf(claim), '2026-10-31', overrides).timelyFilingDays).toBe(90);
+    expect(limitsFor(payerOf(claim), '2026-11-01', overrides).timelyFilingDays).toBe(120);
+    expect(limitsFor(payerOf(claim), '2026-12-01', overrides).timelyFilingDays).toBe(150);
+    expect(limitsFor({ ...payerOf(claim), payerId: 'cigna' }, '2026-12-01', overrides).timelyFilingDays).toBe(120);
+  });
+
+  it('counts days left, negative once run out', () => {
+    expect(daysLeft({ dueOn: '2026-12-27' }, '2026-12-18')).toBe(9);
+    expect(daysLeft({ dueOn: '2026-12-27' }, '2026-12-30')).toBe(-3);
+  });
+});
+
+describe('routing', () => {
+  it('puts a claim with nothing due in no queue, and a closed claim never', () => {
+    expect(planWorkItem(claimOf(submitted(), ack), settings(), '2026-10-05')).toBeUndefined();
+    expect(planWorkItem(claimOf(submitted(), ack, adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500)), settings(), '2027-06-01')).toBeUndefined();
+  });
+
+  it('routes silence to no response once its clock is due', () => {
+    const claim = claimOf(submitted(), ack);
+    expect(planWorkItem(claim, settings(), '2026-10-20')).toBeUndefined();
+    expect(planWorkItem(claim, settings(), '2026-10-22')).toMatchObject({ queue: 'no-response', dollarsCents: 10_000, reasons: [{ code: 'no-response', since: '2026-09-30' }] });
+  });
+
+  it('routes a front-door rejection with its timely-filing deadline', () => {
+    const plan = planWorkItem(claimOf(submitted(), rejected('2026-10-01T09:00:00Z')), settings(), '2026-12-18');
+    expect(plan).toMatchObject({ queue: 'rejections', dueOn: '2026-12-27' });
+    expect(plan!.reasons.map((r) => describeReason(r, '2026-12-18'))).toEqual([
+      'rejected at the front door (A7/164) on 2026-10-01: fix and resubmit',
+      'timely filing closes in 9 days',
+    ]);
+  });
+
+  it.each([
+    ['4', 'CO', [], 'coding'],
+    ['197', 'CO', [], 'authorization'],
+    ['27', 'CO', [], 'eligibility-cob'],
+    ['22', 'CO', [], 'eligibility-cob'],
+    ['50', 'CO', [], 'medical-necessity'],
+    ['16', 'CO', ['M51'], 'missing-information'],
+    ['18', 'OA', [], 'duplicate'],
+    ['29', 'CO', [], 'timely-filing'],
+    ['96', 'CO', [], 'non-covered'],
+    ['185', 'CO', [], 'credentialing'],
+    ['97', 'CO', ['M15'], 'coding'],
+    ['119', 'CO', [], 'non-covered'],
+  ])('routes a denial %s (group %s) to denials / %s', (carc, group, rarcs, category) => {
+    const plan = planWorkItem(claimOf(submitted(), ack, denial(carc, group, rarcs)), settings(), '2026-10-21');
+    expect(plan).toMatchObject({ queue: 'denials', category, dollarsCents: 10_000 });
+  });
+
+  it('explains a denial in a biller\'s words', () => {
+    const plan = planWorkItem(claimOf(submitted(), ack, denial('197')), settings(), '2026-10-21');
+    expect(describeReason(plan!.reasons[0]!, '2026-10-21')).toBe('denied CO-197: Precertification/authorization/notification/pre-treatment absent: get a retro-authorization or appeal');
+    expect(describeReason(plan!.reasons[1]!, '2026-10-21')).toBe('first appeal closes in 179 days');
+  });
+
+  it('finds an underpayment hidden in CO-45 when the contract rate is known', () => {
+    const paid = claimOf(submitted(), ack, adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500));
+    const rates = tenantSettings.parse({
+      contractRates: [
+        { payerId: 'aetna', procedureCode: '99213', allowedCentsPerUnit: 7_000, effectiveFrom: '2026-01-01' },
+        { payerId: 'aetna', procedureCode: 'J1100', allowedCentsPerUnit: 900, effectiveFrom: '2026-01-01' },
+      ],
+    }).contractRates;
+    // Expected 70.00 + 2 x 9.00 = 88.00; received 60.00 paid + 15.00 patient = 75.00: underpaid by 13.00.
+    const plan = planWorkItem(paid, settings({ contractRates: rates }), '2026-10-21');
+    expect(plan).toMatchObject({ queue: 'underpaid', dollarsCents: 1_300 });
+    expect(describeReason(plan!.reasons[0]!, '2026-10-21')).toBe('paid $75.00 against $88.00 contracted: underpaid by $13.00');
+    expect(planWorkItem(paid, settings(), '2026-10-21')).toBeUndefined(); // no contract: nothing to say
+  });
+
+  it('routes an appeal without a decision after its follow-up interval to appeal pending', () => {
+    const claim = claimOf(submitted(), ack, denial('50'), appealed('2026-10-25T12:00:00Z'));
+    expect(planWorkItem(claim, settings(), '2026-11-20')).toBeUndefined();
+    expect(planWorkItem(claim, settings(), '2026-12-09')).toMatchObject({ queue: 'appeal-pending', reasons: [{ code: 'appeal-pending', level: 'first' }] });
+  });
+
+  it('routes secondary billing, a credit balance, and an expired filing limit', () => {
+    const other = { otherPayer: { id: 'bcbs', name: 'Blue Cross' } };
+    expect(planWorkItem(claimOf(submitted(undefined, other), ack, adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500)), settings(), '2026-10-21')).toMatchObject({
+      queue: 'secondary-billing',
+      dollarsCents: 1_500,
+    });
+    const twice = claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500), adjudicated('2026-10-27T12:00:00Z', 6_000, 1_500, { id: 'evt-dup-pay' }));
+    expect(planWorkItem(twice, settings(), '2026-10-28')).toMatchObject({ queue: 'credit-balance', dollarsCents: 10_000 });
+    expect(planWorkItem(claimOf(submitted()), settings(), '2026-12-28')).toMatchObject({ queue: 'timely-filing-expired', dueOn: '2026-12-27' });
+  });
+
+  it('routes a payer request for information as missing-information work', () => {
+    expect(planWorkItem(claimOf(submitted(), status('2026-10-15T09:00:00Z', 'R4')), settings(), '2026-10-16')).toMatchObject({ queue: 'denials', category: 'missing-information' });
+  });
+});
+
+describe('ranking and assignment', () => {
+  it('ranks by recoverable dollars, time left on the nearest clock, age and queue', () => {
+    expect(priorityOf('denials', 100_000, 5, 0)).toBeGreaterThan(priorityOf('denials', 100_000, 50, 0));
+    expect(priorityOf('denials', 100_000, 50, 0)).toBeGreaterThan(priorityOf('denials', 10_000, 50, 0));
+    expect(priorityOf('no-response', 10_000, undefined, 4)).toBeGreaterThan(priorityOf('no-response', 10_000, undefined, 0));
+    // A large denial closing in 5 days: 20 (queue) + 30 ($1,000) + 35 (<= 7 days) = 85.
+    expect(priorityOf('denials', 100_000, 5, 0)).toBe(85);
+  });
+
+  it('keeps the priority steady from one night to the next unless a deadline band or bucket changes', () => {
+    const claim = claimOf(submitted(), ack, denial('197'));
+    const a = planWorkItem(claim, settings(), '2026-10-21')!;
+    const b = planWorkItem(claim, settings(), '2026-10-22')!;
+    expect(b).toEqual(a);
+  });
+
+  it('assigns by the first matching rule and leaves the rest in the pool', () => {
+    const rules = tenantSettings.parse({
+      assignmentRules: [
+        { queue: 'denials', minDollarsCents: 50_000, assignee: 'biller:senior-1' },
+        { queue: 'denials', assignee: 'team:denials' },
+        { payerIds: ['aetna'], assignee: 'team:aetna' },
+      ],
+    }).assignmentRules;
+    const claim = claimOf(submitted(), ack, denial('197'));
+    expect(planWorkItem(claim, settings({ assignmentRules: rules }), '2026-10-21')?.assignee).toBe('team:denials');
+    expect(planWorkItem(claimOf(submitted(), ack), settings({ assignmentRules: rules }), '2026-10-22')?.assignee).toBe('team:aetna');
+    expect(planWorkItem(claimOf(submitted(), ack), settings(), '2026-10-22')?.assignee).toBe('pool');
+  });
+});
+
+void raw;
