@@ -19,9 +19,11 @@ export const isCalendarDate = (value: string): boolean => {
 export const localDateAt = (at: string, timeZone: string): CalendarDate =>
   Temporal.Instant.from(at).toZonedDateTimeISO(timeZone).toPlainDate().toString();
 
-/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
-export const daysBetween = (from: CalendarDate, to: CalendarDate): number =>
-  Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to), { largestUnit: 'days' }).days;
+/** Days since 1970-01-01 of a calendar date: exact, since a calendar date has no time of day or zone. */
+const epochDay = (date: CalendarDate): number =>
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
 
-export const addDays = (date: CalendarDate, days: number): CalendarDate =>
-  Temporal.PlainDate.from(date).add({ days }).toString();
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). Runs per claim per night: kept cheap. */
+export const daysBetween = (from: CalendarDate, to: CalendarDate): number => epochDay(to) - epochDay(from);
+
+export const addDays = (date: CalendarDate, days: number): CalendarDate => new Date((epochDay(date) + days) * 86_400_000).toISOString().slice(0, 10);

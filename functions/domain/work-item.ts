@@ -1,7 +1,7 @@
 // Routing a claim into a follow-up queue, ranking it with reasons a biller understands, and assigning it.
 // What is stored changes only when the work changes: reasons keep dates (rendered as "closes in 9 days" when
 // read), and the priority counts deadlines and age in bands, so a quiet night rewrites almost nothing.
-import { bucketLabels, bucketOf, ageOf } from './aging.js';
+import { ageOf } from './aging.js';
 import { daysBetween, type CalendarDate } from './calendar.js';
 import type { Claim } from './claim.js';
 import { clocksOf, daysLeft, type Clock } from './clocks.js';
@@ -152,7 +152,8 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
   if (!route) return undefined;
   // A biller's pend hides the work until its date, unless a deadline comes first.
   if (followUpOn && followUpOn > today && !(route.dueOn && daysLeft({ dueOn: route.dueOn }, today) <= 7)) return undefined;
-  const bucketIndex = bucketLabels(settings.agingBuckets).indexOf(bucketOf(ageOf(claim, today).days, settings.agingBuckets));
+  const days = ageOf(claim, today, 'service', settings.agingBuckets).days;
+  const bucketIndex = ((i) => (i === -1 ? settings.agingBuckets.length : i))(settings.agingBuckets.findIndex((high) => days <= high));
   const left = route.dueOn ? daysLeft({ dueOn: route.dueOn }, today) : undefined;
   return {
     ...route,

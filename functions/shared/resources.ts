@@ -8,7 +8,7 @@ export const tableDesign = {
   indexes: {
     /** Open claims of a tenant, spread over shards so the nightly run can fan out. */
     // Projects the claim but not its event list: the nightly run reads only what it ages.
-    openClaimsByShard: { name: 'open-claims-by-shard', partitionKey: 'openShardPk', sortKey: 'openShardSk', projectedAttributes: ['claim', 'version'] },
+    openClaimsByShard: { name: 'open-claims-by-shard', partitionKey: 'openShardPk', sortKey: 'openShardSk', projectedAttributes: ['claim', 'version', 'agingBucket'] },
     /** Open work items of a tenant's follow-up queue, highest priority first. */
     workQueue: { name: 'work-queue', partitionKey: 'queuePk', sortKey: 'queueSk', projectedAttributes: 'all' },
     /** Open work items assigned to one biller or team, highest priority first. */

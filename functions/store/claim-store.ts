@@ -54,7 +54,10 @@ const readStored = (item: Record<string, unknown>): { state: ClaimState; version
   if (!parsed.success) {
     throw new StoredClaimUnreadableError(`stored claim item is unreadable (${parsed.error.issues[0]?.path.join('.')})`);
   }
-  return { state: parsed.data.claim as unknown as ClaimState, version: parsed.data.version };
+  const state = parsed.data.claim as unknown as ClaimState;
+  // The nightly bucket is its own attribute (a small write), folded back into the claim for readers.
+  const bucket = typeof item.agingBucket === 'string' ? { agingBucket: item.agingBucket } : {};
+  return { state: { ...state, ...bucket } as ClaimState, version: parsed.data.version };
 };
 
 const historyOf = (item: Record<string, unknown>): ClaimHistory => ({
@@ -172,7 +175,8 @@ export class ClaimStore {
                   ...claimKey(state.tenantId, state.claimId),
                   ...this.indexAttributes(state),
                   kind: 'claim',
-                  claim: JSON.stringify(state),
+                  claim: JSON.stringify({ ...state, agingBucket: undefined }),
+                  ...('agingBucket' in state && state.agingBucket ? { agingBucket: state.agingBucket } : {}),
                   // One string, not a nested map: it is read whole and never queried, so it is cheap to write.
                   events: JSON.stringify(events),
                   version: (previousVersion ?? 0) + 1,
@@ -227,9 +231,9 @@ export class ClaimStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: claimKey(stored.claim.tenantId, stored.claim.claimId),
-          UpdateExpression: 'SET claim = :claim, version = :next',
+          UpdateExpression: 'SET agingBucket = :bucket, version = :next',
           ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':claim': JSON.stringify({ ...stored.claim, agingBucket: bucket }), ':next': stored.version + 1, ':expected': stored.version },
+          ExpressionAttributeValues: { ':bucket': bucket, ':next': stored.version + 1, ':expected': stored.version },
         }),
       );
       return true;

@@ -48,6 +48,10 @@ const canonical = (value: unknown): string =>
 export const samePlan = (item: WorkItem, plan: WorkItemPlan): boolean =>
   item.status === 'open' && planFields.every((field) => (field === 'assignee' && item.assignedManually) || canonical(item[field]) === canonical(plan[field]));
 
+/** Reasons are stored as one JSON string: read whole, never queried, cheap to write. */
+const fromItem = (item: Record<string, unknown>): WorkItem =>
+  ({ ...item, reasons: typeof item.reasons === 'string' ? (JSON.parse(item.reasons) as Reason[]) : [] }) as unknown as WorkItem;
+
 const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
 
 export class WorkItemStore {
@@ -65,7 +69,7 @@ export class WorkItemStore {
       };
       while (request && Object.keys(request).length > 0) {
         const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) found.set(item.claimId as string, item as WorkItem);
+        for (const item of result.Responses?.[this.tableName] ?? []) found.set(item.claimId as string, fromItem(item));
         request = result.UnprocessedKeys as typeof request;
       }
     }
@@ -86,7 +90,7 @@ export class WorkItemStore {
         ExclusiveStartKey: cursor,
       }),
     );
-    return { items: (result.Items ?? []) as WorkItem[], ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+    return { items: (result.Items ?? []).map(fromItem), ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
   }
 
   /** Every open work item of a queue (tests and small tenants; the API pages). */
@@ -114,6 +118,7 @@ export class WorkItemStore {
       claimId,
       status: 'open',
       ...plan,
+      reasons: JSON.stringify(plan.reasons),
       openedOn: on,
       updatedOn: on,
       version: (previous?.version ?? 0) + 1,
@@ -144,7 +149,7 @@ export class WorkItemStore {
       ':queue': plan.queue,
       ':dollars': plan.dollarsCents,
       ':priority': plan.priority,
-      ':reasons': plan.reasons,
+      ':reasons': JSON.stringify(plan.reasons),
       ':assignee': assignee,
       ':payer': plan.payerId,
       ':on': on,
