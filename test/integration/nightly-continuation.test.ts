@@ -1,0 +1,72 @@
+// A shard that runs short of time hands the rest to a continuation message with its cursor and counts, and the
+// continuation finishes the shard and the run exactly once.
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import { claimEvent } from '../../functions/domain/claim-events.js';
+import { agingShardMessage } from '../../functions/shared/messages.js';
+import { ageClaimsShard, startNightlyRun, type NightlyDeps } from '../../functions/services/nightly-run.js';
+import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
+import { ClaimStore } from '../../functions/store/claim-store.js';
+import { RunStore } from '../../functions/store/run-store.js';
+import { TenantSettingsStore } from '../../functions/store/tenant-settings-store.js';
+import { WorkItemStore } from '../../functions/store/work-item-store.js';
+import { demoClaimEvents } from '../../local/demo-data.js';
+import { directIngest, documentClient, localStack, sqsClient, uniqueTenant } from './harness.js';
+
+describe('a shard continued before its time runs out', () => {
+  it('re-enqueues itself with a cursor and its counts, and the continuation completes the run', async () => {
+    const tenant = uniqueTenant('cont');
+    const client = documentClient();
+    const { tableName, queueUrls } = localStack();
+    const sqs = sqsClient();
+    const claims = new ClaimStore(client, tableName, 1);
+    const deps: NightlyDeps = {
+      claims,
+      workItems: new WorkItemStore(client, tableName),
+      settings: new TenantSettingsStore(client, tableName),
+      runs: new RunStore(client, tableName),
+      sqs,
+      agingQueueUrl: queueUrls.aging,
+      notificationQueueUrl: queueUrls.notifications,
+      shardCount: 1,
+    };
+    let inFollowUp = 0;
+    for (const events of demoClaimEvents({ tenantId: tenant, claims: 500, today: '2026-11-20', seed: 21 })) {
+      for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
+      if ((await claims.get(tenant, events[0]!.payload.claimId))?.claim.inFollowUp) inFollowUp++;
+    }
+    expect(inFollowUp).toBeGreaterThan(250); // more than one page of 200
+
+    const receive = async () => {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrls.aging, MaxNumberOfMessages: 1, WaitTimeSeconds: 2 }));
+      const message = Messages[0]!;
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrls.aging, ReceiptHandle: message.ReceiptHandle! }));
+      return agingShardMessage.parse(JSON.parse(message.Body!));
+    };
+    await startNightlyRun(deps, { tenantId: tenant, timeZone: 'America/Chicago', runDate: '2026-11-21' }, new Date().toISOString());
+    const first = await receive();
+    expect(first).toMatchObject({ shard: 0, counts: {} });
+
+    // Plenty of time for one page, then the clock says 5 s are left.
+    let calls = 0;
+    const outcome = await ageClaimsShard(deps, first, () => (calls++ === 0 ? 300_000 : 5_000), () => new Date().toISOString());
+    expect(outcome).toBe('continued');
+    const continuation = await receive();
+    expect(continuation.cursor).toBeDefined();
+    expect(continuation.counts.claimsAged).toBe(200);
+
+    expect(await ageClaimsShard(deps, continuation, () => 300_000, () => new Date().toISOString())).toBe('run-complete');
+    const run = await deps.runs.get(tenant, '2026-11-21');
+    expect(run).toMatchObject({ status: 'complete', finishedShards: ['000'] });
+    expect(run!.counts.claimsAged).toBe(inFollowUp);
+    // A redelivered continuation is not counted twice.
+    expect(await ageClaimsShard(deps, continuation, () => 300_000, () => new Date().toISOString())).toBe('already-counted');
+    expect((await deps.runs.get(tenant, '2026-11-21'))!.counts.claimsAged).toBe(inFollowUp);
+    // The completed run announced itself once; take the announcement off the queue (no sender runs in this file).
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrls.notifications, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
+    const mine = Messages.filter((m) => JSON.parse(m.Body!).tenantId === tenant);
+    expect(mine.map((m) => JSON.parse(m.Body!))).toEqual([{ kind: 'run-complete', tenantId: tenant, runDate: '2026-11-21' }]);
+    for (const m of mine) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrls.notifications, ReceiptHandle: m.ReceiptHandle! }));
+    sqs.destroy();
+  });
+});
