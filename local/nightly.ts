@@ -9,7 +9,7 @@ import { loadConfig } from '../lib/config.js';
 import { localClientConfig } from './emulators.js';
 import { formatNightSummary, runNight } from './nightly-driver.js';
 import { cacheDir, dataDir, runningSystem } from './paths.js';
-import { loadHandlers } from './runtime.js';
+import { functionEnvironment, loadHandlers } from './runtime.js';
 import { lambdaContext } from './sqs-event-source.js';
 import { freePort } from './processes.js';
 import { startLocalSystem } from './system.js';
@@ -44,7 +44,7 @@ const running = runningSystem();
 if (running) {
   // The running system's event sources age the shards; this process only starts the run and waits for it.
   console.log(`Using the running system (pid ${running.pid}).`);
-  const handlers = await loadHandlers({ ...running.env, POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', SHARD_COUNT: String(config.shardCount) });
+  const handlers = await loadHandlers(functionEnvironment(running.env, config));
   const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(running.env.AWS_ENDPOINT_URL_DYNAMODB!)));
   const summaries = await runNight(
     (trigger) => handlers.startNightly(trigger, lambdaContext('start-nightly-run', 60)),

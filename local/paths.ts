@@ -15,6 +15,7 @@ export interface RuntimeState {
   readonly pid: number;
   readonly apiUrl: string;
   readonly env: Record<string, string>;
+  readonly deadLetterUrls?: Record<string, string>;
 }
 
 const isAlive = (pid: number): boolean => {

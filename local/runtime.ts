@@ -18,8 +18,8 @@ export interface Handlers {
 }
 
 /** The environment CDK gives the functions, pointed at the local stack. */
-export const functionEnvironment = (stack: LocalStack, config: AppConfig): Record<string, string> => ({
-  ...stack.env,
+export const functionEnvironment = (stackEnv: Record<string, string>, config: AppConfig): Record<string, string> => ({
+  ...stackEnv,
   STAGE: 'local',
   SHARD_COUNT: String(config.shardCount),
   APP_BASE_URL: config.appBaseUrl,
@@ -72,7 +72,7 @@ const functionNames: Record<QueueKey, string> = { ingest: 'ingest-claim-events',
 
 export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
   const { stack, config } = options;
-  const handlers = await loadHandlers(functionEnvironment(stack, config));
+  const handlers = await loadHandlers(functionEnvironment(stack.env, config));
   const sqs = new SQSClient({ ...localClientConfig(stack.endpoints.sqs), useQueueUrlAsEndpoint: false });
   const handlerOf: Record<QueueKey, SqsHandler> = { ingest: handlers.ingest, aging: handlers.ageShard, notifications: handlers.notifications };
   const sources: SqsEventSource[] = [];

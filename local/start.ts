@@ -63,7 +63,7 @@ try {
     seedProgress: { start: (total) => bar.start(total, 0), increment: () => bar.increment(), stop: () => bar.stop() },
     onError: (where, error) => console.error(`[${where}] ${error.name}: ${error.message}`),
   });
-  const state: RuntimeState = { pid: process.pid, apiUrl: system.apiUrl, env: system.stack.env };
+  const state: RuntimeState = { pid: process.pid, apiUrl: system.apiUrl, env: system.stack.env, deadLetterUrls: system.stack.deadLetterUrls };
   writeFileSync(runtimeStateFile, JSON.stringify(state, null, 2));
   if (system.seededClaims > 0) console.log(`Seeded ${system.seededClaims} demo claims.`);
 

@@ -1,13 +1,14 @@
 // The ingest queue end to end: the real consumer behind the local SQS event source, against DynamoDB Local.
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queues } from '../../functions/shared/resources.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
 import { claimKey } from '../../functions/store/keys.js';
 import { RejectedEventStore } from '../../functions/store/rejected-event-store.js';
+import { redrive } from '../../local/dead-letters.js';
 import type { Runtime } from '../../local/runtime.js';
 import type { DeliveryLog } from './harness.js';
-import { documentClient, localStack, peekQueue, sendTo, startTestRuntime, submittedEvent, testConfig, uniqueTenant, visibleCount, waitFor } from './harness.js';
+import { documentClient, localStack, peekQueue, sendTo, sqsClient, startTestRuntime, submittedEvent, testConfig, uniqueTenant, visibleCount, waitFor } from './harness.js';
 
 const tenant = uniqueTenant('ingest');
 const config = testConfig([tenant]);
@@ -84,5 +85,16 @@ describe('ingest queue → ingest-claim-events → table', () => {
     // The real handler was given it exactly maxReceiveCount times and failed each time.
     expect(deliveries.attempts.get(event.eventId)).toBe(queues.ingest.maxReceiveCount);
     expect(deliveries.failures.get(event.eventId)).toBe(queues.ingest.maxReceiveCount);
+  });
+
+  it('processes a dead-lettered message once the cause is fixed and it is redriven', async () => {
+    // The operator repairs the damaged item, then moves the dead letters back (README: dead-letter redrive).
+    await client.send(new DeleteCommand({ TableName: tableName, Key: claimKey(tenant, 'CLM-BROKEN') }));
+    const sqs = sqsClient();
+    expect(await redrive(sqs, deadLetterUrls.ingest, queueUrls.ingest)).toBeGreaterThanOrEqual(1);
+    sqs.destroy();
+    const stored = await waitFor(() => claims.get(tenant, 'CLM-BROKEN'), 20_000, 'the redriven claim');
+    expect(stored.claim.status).toBe('submitted');
+    expect(await peekQueue(deadLetterUrls.ingest)).toEqual([]);
   });
 });
