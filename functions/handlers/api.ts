@@ -2,8 +2,9 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { ageOf } from '../domain/aging.js';
-import { claimId } from '../domain/claim-events.js';
-import { calendarDate } from '../domain/claim-events.js';
+import { localDateAt } from '../domain/calendar.js';
+import { calendarDate, claimId } from '../domain/claim-events.js';
+import { tenantDirectory } from '../shared/tenant-directory.js';
 import { callerOf, type Caller } from '../shared/caller.js';
 import { dynamo } from '../shared/clients.js';
 import { shardCount, tableName } from '../shared/env.js';
@@ -14,6 +15,7 @@ import type { Role } from '../shared/auth.js';
 
 const claims = new ClaimStore(dynamo(), tableName(), shardCount());
 const runs = new RunStore(dynamo(), tableName());
+const tenants = tenantDirectory();
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -100,7 +102,8 @@ const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
       const id = param(claimId, params.claimId, 'claimId');
       const stored = await claims.get(tenant, id);
       if (!stored) throw new HttpProblem(404, 'Not Found');
-      const today = param(calendarDate.optional(), event.queryStringParameters?.asOf, 'asOf') ?? new Date().toISOString().slice(0, 10);
+      const timeZone = tenants.get(tenant)?.timeZone ?? 'UTC';
+      const today = param(calendarDate.optional(), event.queryStringParameters?.asOf, 'asOf') ?? localDateAt(new Date().toISOString(), timeZone);
       return json(200, { ...stored.claim, version: stored.version, age: ageOf(stored.claim, today) });
     },
   },

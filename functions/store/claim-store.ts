@@ -1,12 +1,13 @@
 // Claims in DynamoDB: a claim's partition holds the claim item and one history entry per event. Applying an event
 // writes both in one transaction, conditional on the event being new and the claim unchanged since it was read.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { isClaim, type Claim, type ClaimState } from '../domain/claim.js';
 import type { ClaimEvent } from '../domain/claim-events.js';
 import { shardOf } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
+import { batchGet, conditionally } from './dynamo-helpers.js';
 import { claimEventKey, claimKey, claimPartition, openClaimIndexKey } from './keys.js';
 
 export interface StoredClaim {
@@ -105,19 +106,8 @@ export class ClaimStore {
   async histories(claims: ReadonlyArray<{ tenantId: string; claimId: string }>): Promise<Map<string, ClaimHistory>> {
     const wanted = new Map(claims.map((c) => [claimPartition(c.tenantId, c.claimId), c]));
     const found = new Map<string, ClaimHistory>([...wanted.keys()].map((pk) => [pk, { events: [] }]));
-    const keys = [...wanted.values()].map((c) => claimKey(c.tenantId, c.claimId));
-    for (let start = 0; start < keys.length; start += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-        [this.tableName]: { Keys: keys.slice(start, start + 100), ConsistentRead: true },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          found.set(item[partitionKey] as string, historyOf(item));
-        }
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
+    const items = await batchGet(this.client, this.tableName, [...wanted.values()].map((c) => claimKey(c.tenantId, c.claimId)));
+    for (const item of items) found.set(item[partitionKey] as string, historyOf(item));
     return found;
   }
 
@@ -225,9 +215,9 @@ export class ClaimStore {
   }
 
   /** Saves a claim's new aging bucket, only if nobody changed the claim since it was read. False on a lost race. */
-  async saveAgingBucket(stored: StoredClaim, bucket: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  saveAgingBucket(stored: StoredClaim, bucket: string): Promise<boolean> {
+    return conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: claimKey(stored.claim.tenantId, stored.claim.claimId),
@@ -235,32 +225,24 @@ export class ClaimStore {
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':bucket': bucket, ':next': stored.version + 1, ':expected': stored.version },
         }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Takes a claim out of the nightly run's index once nothing remains to follow up. False on a lost race. */
-  async retire(stored: StoredClaim): Promise<boolean> {
-    try {
-      await this.client.send(
+  retire(stored: StoredClaim): Promise<boolean> {
+    return conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: claimKey(stored.claim.tenantId, stored.claim.claimId),
           UpdateExpression: 'SET claim = :claim, version = :next REMOVE #shard, #shardSort',
           ConditionExpression: 'version = :expected',
           ExpressionAttributeNames: { '#shard': openClaimsByShard.partitionKey, '#shardSort': openClaimsByShard.sortKey },
-          ExpressionAttributeValues: { ':claim': JSON.stringify({ ...stored.claim, inFollowUp: false }), ':next': stored.version + 1, ':expected': stored.version },
+          ExpressionAttributeValues: { ':claim': JSON.stringify({ ...stored.claim, inFollowUp: false, agingBucket: undefined }), ':next': stored.version + 1, ':expected': stored.version },
         }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   private indexAttributes(state: ClaimState): Record<string, string> {

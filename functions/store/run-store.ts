@@ -1,6 +1,7 @@
 // Nightly run records: one per tenant and date, counting finished shards; the last shard to finish completes it.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { shardLabel } from '../domain/shards.js';
+import { conditionally, isConditionFailure } from './dynamo-helpers.js';
 import { runKey } from './keys.js';
 
 export interface NightlyRunRecord {
@@ -17,7 +18,6 @@ export interface NightlyRunRecord {
 }
 
 const countPrefix = 'count:';
-const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
 
 const toRecord = (item: Record<string, unknown>): NightlyRunRecord => {
   const counts: Record<string, number> = {};
@@ -42,20 +42,16 @@ export class RunStore {
   ) {}
 
   /** Creates the run record; returns false when the tenant's night already has one (the run is idempotent per date). */
-  async create(tenantId: string, runDate: string, shardCount: number, startedAt: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  create(tenantId: string, runDate: string, shardCount: number, startedAt: string): Promise<boolean> {
+    return conditionally(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...runKey(tenantId, runDate), kind: 'nightly-run', tenantId, runDate, status: 'running', attempt: 1, shardCount, finishedShards: [], startedAt },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Starts the date over as a new attempt: counts and finished shards are reset. Returns the new attempt. */
@@ -109,9 +105,9 @@ export class RunStore {
   }
 
   /** Marks the run complete; returns false if it already was (only one caller goes on to send the digest). */
-  async complete(tenantId: string, runDate: string, attempt: number, completedAt: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  complete(tenantId: string, runDate: string, attempt: number, completedAt: string): Promise<boolean> {
+    return conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: runKey(tenantId, runDate),
@@ -120,11 +116,7 @@ export class RunStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':complete': 'complete', ':running': 'running', ':at': completedAt, ':attempt': attempt },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -1,5 +1,6 @@
 // One record per email sent (recipient, kind, run): the audit of what went out, and the guard against sending twice.
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionally } from './dynamo-helpers.js';
 import { sentEmailKey } from './keys.js';
 
 export class SentEmailStore {
@@ -12,10 +13,10 @@ export class SentEmailStore {
    * Claims the right to send; false when this (tenant, run, kind, recipient) was already claimed and sent.
    * A claim left 'sending' by a crash more than `staleAfterMs` ago may be taken again.
    */
-  async claim(tenantId: string, runDate: string, kind: string, recipient: string, nowIso: string, staleAfterMs = 5 * 60_000): Promise<boolean> {
+  claim(tenantId: string, runDate: string, kind: string, recipient: string, nowIso: string, staleAfterMs = 5 * 60_000): Promise<boolean> {
     const staleBefore = new Date(Date.parse(nowIso) - staleAfterMs).toISOString();
-    try {
-      await this.client.send(
+    return conditionally(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...sentEmailKey(tenantId, runDate, kind, recipient), kind: 'sent-email', emailKind: kind, recipient, runDate, status: 'sending', claimedAt: nowIso },
@@ -23,12 +24,8 @@ export class SentEmailStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
         }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markSent(tenantId: string, runDate: string, kind: string, recipient: string, messageId: string, sentAt: string): Promise<void> {

@@ -1,25 +1,18 @@
 // Work items: one per claim, in the claim's partition, indexed by queue and by assignee while open. The nightly run
 // opens, updates and closes them with conditional writes; the fields billers own (lease, pend) are never touched.
-import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CalendarDate } from '../domain/calendar.js';
-import type { DenialCategory } from '../domain/denials.js';
 import type { FollowUpQueue } from '../domain/tenant-settings.js';
 import type { Reason, WorkItemPlan } from '../domain/work-item.js';
 import { tableDesign } from '../shared/resources.js';
+import { batchGet, conditionally } from './dynamo-helpers.js';
 import { assigneeIndexKey, queueIndexKey, workItemKey } from './keys.js';
 
-export interface WorkItem {
+/** A claim's work item: the nightly run's plan for it, and what billers and managers set on it. */
+export interface WorkItem extends WorkItemPlan {
   readonly tenantId: string;
   readonly claimId: string;
   readonly status: 'open' | 'closed';
-  readonly queue: FollowUpQueue;
-  readonly category?: DenialCategory;
-  readonly dollarsCents: number;
-  readonly dueOn?: CalendarDate;
-  readonly priority: number;
-  readonly reasons: readonly Reason[];
-  readonly assignee: string;
-  readonly payerId: string;
   readonly openedOn: CalendarDate;
   readonly updatedOn: CalendarDate;
   readonly closedOn?: CalendarDate;
@@ -52,8 +45,6 @@ export const samePlan = (item: WorkItem, plan: WorkItemPlan): boolean =>
 const fromItem = (item: Record<string, unknown>): WorkItem =>
   ({ ...item, reasons: typeof item.reasons === 'string' ? (JSON.parse(item.reasons) as Reason[]) : [] }) as unknown as WorkItem;
 
-const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
-
 export class WorkItemStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -62,18 +53,8 @@ export class WorkItemStore {
 
   /** The work items of many claims, in batched consistent reads; claims without one are absent from the map. */
   async getMany(tenantId: string, claimIds: readonly string[]): Promise<Map<string, WorkItem>> {
-    const found = new Map<string, WorkItem>();
-    for (let start = 0; start < claimIds.length; start += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-        [this.tableName]: { Keys: claimIds.slice(start, start + 100).map((id) => workItemKey(tenantId, id)), ConsistentRead: true },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) found.set(item.claimId as string, fromItem(item));
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const items = await batchGet(this.client, this.tableName, claimIds.map((id) => workItemKey(tenantId, id)));
+    return new Map(items.map((item) => [item.claimId as string, fromItem(item)]));
   }
 
   /** One page of a queue's open work items, highest priority first. */
@@ -109,7 +90,7 @@ export class WorkItemStore {
    * Opens the claim's work item, or reopens a closed one. False when someone else wrote it first (the next run
    * sees their version).
    */
-  async open(tenantId: string, claimId: string, plan: WorkItemPlan, on: CalendarDate, previous?: WorkItem): Promise<boolean> {
+  open(tenantId: string, claimId: string, plan: WorkItemPlan, on: CalendarDate, previous?: WorkItem): Promise<boolean> {
     const item = {
       ...workItemKey(tenantId, claimId),
       ...this.indexAttributes(tenantId, claimId, plan),
@@ -125,24 +106,20 @@ export class WorkItemStore {
       // What billers set survives a close and reopen.
       ...(previous?.followUpOn ? { followUpOn: previous.followUpOn } : {}),
     };
-    try {
-      await this.client.send(
+    return conditionally(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: JSON.parse(JSON.stringify(item)) as Record<string, unknown>,
           ConditionExpression: previous ? 'version = :expected' : 'attribute_not_exists(#pk)',
           ...(previous ? { ExpressionAttributeValues: { ':expected': previous.version } } : { ExpressionAttributeNames: { '#pk': tableDesign.partitionKey } }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Rewrites what the plan decides (queue, reasons, priority, assignee unless set by hand), keeping lease and pend. */
-  async update(item: WorkItem, plan: WorkItemPlan, on: CalendarDate): Promise<boolean> {
+  update(item: WorkItem, plan: WorkItemPlan, on: CalendarDate): Promise<boolean> {
     const assignee = item.assignedManually ? item.assignee : plan.assignee;
     const index = this.indexAttributes(item.tenantId, item.claimId, { ...plan, assignee });
     const values: Record<string, unknown> = {
@@ -168,8 +145,8 @@ export class WorkItemStore {
       sets.push('dueOn = :due');
       values[':due'] = plan.dueOn;
     } else removes.push('dueOn');
-    try {
-      await this.client.send(
+    return conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: workItemKey(item.tenantId, item.claimId),
@@ -178,19 +155,15 @@ export class WorkItemStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Closes the work item: it leaves the queue and assignee indexes, and stays as a record of the work. */
-  async close(item: WorkItem, on: CalendarDate): Promise<boolean> {
+  close(item: WorkItem, on: CalendarDate): Promise<boolean> {
     const { workQueue, assigneeQueue } = tableDesign.indexes;
-    try {
-      await this.client.send(
+    return conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: workItemKey(item.tenantId, item.claimId),
@@ -205,12 +178,8 @@ export class WorkItemStore {
           },
           ExpressionAttributeValues: { ':closed': 'closed', ':on': on, ':next': item.version + 1, ':expected': item.version },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   private indexAttributes(tenantId: string, claimId: string, plan: Pick<WorkItemPlan, 'queue' | 'assignee' | 'priority' | 'dueOn'>): Record<string, string> {
