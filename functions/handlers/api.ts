@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { ageOf } from '../domain/aging.js';
-import { localDateAt } from '../domain/calendar.js';
+import { daysBetween, localDateAt } from '../domain/calendar.js';
 import { calendarDate, claimId } from '../domain/claim-events.js';
 import { tenantDirectory } from '../shared/tenant-directory.js';
 import { callerOf, type Caller } from '../shared/caller.js';
@@ -11,9 +11,14 @@ import { shardCount, tableName } from '../shared/env.js';
 import { logger, withObservability } from '../shared/observability.js';
 import { ClaimStore } from '../store/claim-store.js';
 import { RunStore } from '../store/run-store.js';
+import { WorkItemStore, type WorkItem } from '../store/work-item-store.js';
+import { followUpQueues } from '../domain/tenant-settings.js';
+import { describeReason } from '../domain/work-item.js';
+import { defaultLeaseMinutes, takeNext } from '../services/work-leases.js';
 import type { Role } from '../shared/auth.js';
 
 const claims = new ClaimStore(dynamo(), tableName(), shardCount());
+const workItems = new WorkItemStore(dynamo(), tableName());
 const runs = new RunStore(dynamo(), tableName());
 const tenants = tenantDirectory();
 
@@ -77,6 +82,67 @@ const onlyTenant = (caller: Caller): string | undefined => (caller.tenants.lengt
 
 type Route = (event: Event, params: Record<string, string>) => Promise<Result>;
 
+const noContent = (): Result => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
+
+/** The request body as JSON validated by `schema`; a 400 naming each bad field otherwise. */
+const body = <T>(event: Event, schema: z.ZodType<T>): T => {
+  let json: unknown = {};
+  if (event.body) {
+    try {
+      json = JSON.parse(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString() : event.body);
+    } catch {
+      throw new HttpProblem(400, 'Bad Request', 'the body is not JSON', { errors: [{ field: '(body)', message: 'not JSON' }] });
+    }
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const errors = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+    throw new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  }
+  return result.data;
+};
+
+const todayIn = (tenant: string): string => localDateAt(new Date().toISOString(), tenants.get(tenant)?.timeZone ?? 'UTC');
+
+/** A work item as the API shows it: reasons in words as of the tenant's today, days left on its deadline. */
+const present = (item: WorkItem) => {
+  const today = todayIn(item.tenantId);
+  const { tenantId, claimId, queue, category, dollarsCents, dueOn, priority, assignee, leasedBy, leaseExpiresAt, followUpOn, openedOn } = item;
+  return {
+    tenantId,
+    claimId,
+    queue,
+    ...(category ? { category } : {}),
+    dollarsCents,
+    ...(dueOn ? { dueOn, daysLeft: daysBetween(today, dueOn) } : {}),
+    priority,
+    reasons: item.reasons.map((r) => describeReason(r, today)),
+    assignee,
+    ...(leasedBy ? { leasedBy, leaseExpiresAt } : {}),
+    ...(followUpOn ? { followUpOn } : {}),
+    openedOn,
+  };
+};
+
+const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
+const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
+  if (!cursor) return undefined;
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>;
+  } catch {
+    throw new HttpProblem(400, 'Bad Request', 'cursor: not a cursor this API gave', { errors: [{ field: 'cursor', message: 'invalid' }] });
+  }
+};
+
+const workItemQuery = z.object({
+  tenant: z.string().optional(),
+  queue: z.enum(followUpQueues).optional(),
+  assignee: z.enum(['me', 'pool']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+});
+const nextBody = z.object({ queue: z.enum(followUpQueues).optional(), tenant: z.string().optional() });
+
 const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
   {
     method: 'GET',
@@ -102,9 +168,67 @@ const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
       const id = param(claimId, params.claimId, 'claimId');
       const stored = await claims.get(tenant, id);
       if (!stored) throw new HttpProblem(404, 'Not Found');
-      const timeZone = tenants.get(tenant)?.timeZone ?? 'UTC';
-      const today = param(calendarDate.optional(), event.queryStringParameters?.asOf, 'asOf') ?? localDateAt(new Date().toISOString(), timeZone);
+      const today = param(calendarDate.optional(), event.queryStringParameters?.asOf, 'asOf') ?? todayIn(tenant);
       return json(200, { ...stored.claim, version: stored.version, age: ageOf(stored.claim, today) });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/work-items$/,
+    route: async (event) => {
+      const caller = requireCaller(event);
+      requireRole(caller, ['biller', 'manager']);
+      const query = (() => {
+        const result = workItemQuery.safeParse(event.queryStringParameters ?? {});
+        if (result.success) return result.data;
+        const errors = result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+        throw new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+      })();
+      const tenant = scopedTenant(caller, event);
+      const cursor = decodeCursor(query.cursor);
+      const page = query.assignee
+        ? await workItems.pageAssignee(tenant, query.assignee === 'me' ? `biller:${caller.userId}` : 'pool', query.limit, cursor)
+        : query.queue
+          ? await workItems.pageQueue(tenant, query.queue, query.limit, cursor)
+          : (() => {
+              throw new HttpProblem(400, 'Bad Request', 'queue or assignee: give one of them', { errors: [{ field: 'queue', message: 'required unless assignee is given' }] });
+            })();
+      const items = query.queue && query.assignee ? page.items.filter((i) => i.queue === query.queue) : page.items;
+      return json(200, { items: items.map(present), ...(page.cursor ? { cursor: encodeCursor(page.cursor) } : {}) });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/work-items\/next$/,
+    route: async (event) => {
+      const caller = requireCaller(event);
+      requireRole(caller, ['biller', 'manager']);
+      const request = body(event, nextBody);
+      if (request.tenant && !caller.tenants.includes(request.tenant)) throw new HttpProblem(404, 'Not Found');
+      const item = await takeNext(workItems, { tenants: request.tenant ? [request.tenant] : caller.tenants, userId: caller.userId, now: new Date(), queue: request.queue });
+      return item ? json(200, present(item)) : noContent();
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/work-items\/(?<claimId>[^/]+)\/(?<verb>renew|release)$/,
+    route: async (event, params) => {
+      const caller = requireCaller(event);
+      requireRole(caller, ['biller', 'manager']);
+      const tenant = scopedTenant(caller, event);
+      const id = param(claimId, params.claimId, 'claimId');
+      const item = await workItems.get(tenant, id);
+      if (!item) throw new HttpProblem(404, 'Not Found');
+      const now = new Date();
+      if (params.verb === 'release') {
+        if (!(await workItems.release(item, caller.userId, now.toISOString()))) throw new HttpProblem(409, 'Conflict', 'you do not hold a lease on this work item');
+        return noContent();
+      }
+      const until = new Date(now.getTime() + defaultLeaseMinutes * 60_000).toISOString();
+      if (item.leasedBy !== caller.userId || !(await workItems.lease(item, caller.userId, now.toISOString(), until))) {
+        throw new HttpProblem(409, 'Conflict', 'you do not hold a lease on this work item');
+      }
+      return json(200, present({ ...item, leasedBy: caller.userId, leaseExpiresAt: until }));
     },
   },
   {

@@ -74,6 +74,63 @@ export class WorkItemStore {
     return { items: (result.Items ?? []).map(fromItem), ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
   }
 
+  /** One page of the open work items assigned to one assignee (`biller:<id>`, `team:<name>` or `pool`), best first. */
+  async pageAssignee(tenantId: string, assignee: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
+    const { assigneeQueue } = tableDesign.indexes;
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: assigneeQueue.name,
+        KeyConditionExpression: '#a = :a',
+        ExpressionAttributeNames: { '#a': assigneeQueue.partitionKey },
+        ExpressionAttributeValues: { ':a': assigneeIndexKey(tenantId, assignee, '')[assigneeQueue.partitionKey] },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return { items: (result.Items ?? []).map(fromItem), ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+  }
+
+  async get(tenantId: string, claimId: string): Promise<WorkItem | undefined> {
+    const [item] = await batchGet(this.client, this.tableName, [workItemKey(tenantId, claimId)]);
+    return item ? fromItem(item) : undefined;
+  }
+
+  /**
+   * Leases an open item to a user until `until`, if nobody holds an unexpired lease on it: the one write that decides
+   * which biller gets it. False when someone else got there first.
+   */
+  lease(item: Pick<WorkItem, 'tenantId' | 'claimId'>, userId: string, nowIso: string, until: string): Promise<boolean> {
+    return conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: workItemKey(item.tenantId, item.claimId),
+          // A lease is not a change to the work: it leaves the version alone, so the nightly run never races it.
+          UpdateExpression: 'SET leasedBy = :me, leaseExpiresAt = :until',
+          ConditionExpression: '#status = :open AND (attribute_not_exists(leasedBy) OR leaseExpiresAt <= :now OR leasedBy = :me)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':me': userId, ':until': until, ':now': nowIso, ':open': 'open' },
+        }),
+      ),
+    );
+  }
+
+  /** Gives a lease back early; false unless the user holds it. */
+  release(item: Pick<WorkItem, 'tenantId' | 'claimId'>, userId: string, nowIso: string): Promise<boolean> {
+    return conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: workItemKey(item.tenantId, item.claimId),
+          UpdateExpression: 'REMOVE leasedBy, leaseExpiresAt',
+          ConditionExpression: 'leasedBy = :me AND leaseExpiresAt > :now',
+          ExpressionAttributeValues: { ':me': userId, ':now': nowIso },
+        }),
+      ),
+    );
+  }
+
   /** Every open work item of a queue (tests and small tenants; the API pages). */
   async listQueue(tenantId: string, queue: FollowUpQueue): Promise<WorkItem[]> {
     const all: WorkItem[] = [];

@@ -1,0 +1,104 @@
+// Billers taking work: the ranked list, and leases that never give two billers the same claim.
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimEvent } from '../../functions/domain/claim-events.js';
+import { followUpQueues } from '../../functions/domain/tenant-settings.js';
+import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
+import { ClaimStore } from '../../functions/store/claim-store.js';
+import { WorkItemStore } from '../../functions/store/work-item-store.js';
+import { startApiServer, stopServer } from '../../local/api-server.js';
+import { createDevAuth, type DevAuth } from '../../local/dev-auth.js';
+import { demoClaimEvents } from '../../local/demo-data.js';
+import { runNight } from '../../local/nightly-driver.js';
+import { freePort } from '../../local/processes.js';
+import type { Runtime } from '../../local/runtime.js';
+import { directIngest, documentClient, localStack, startTestRuntime, testConfig, uniqueTenant } from './harness.js';
+
+const tenantA = uniqueTenant('work-a');
+const tenantB = uniqueTenant('work-b');
+const config = testConfig([tenantA, tenantB]);
+let runtime: Runtime;
+let server: Server;
+let auth: DevAuth;
+let base: string;
+let openItems = 0;
+
+const biller = (n: number, tenants = [tenantA]) => auth.sign({ sub: `biller-${n}`, email: `b${n}@x.example`, roles: ['biller'], tenants });
+const call = async (method: string, path: string, token: string, body?: unknown) =>
+  fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+
+beforeAll(async () => {
+  const claims = new ClaimStore(documentClient(), localStack().tableName, config.shardCount);
+  for (const events of demoClaimEvents({ tenantId: tenantA, claims: 160, today: '2026-11-20', seed: 31 })) {
+    for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
+  }
+  ({ runtime } = await startTestRuntime(config));
+  await runNight(runtime.startNightly, documentClient(), localStack().tableName, [config.tenants[0]!], '2026-11-21', 60_000);
+  const store = new WorkItemStore(documentClient(), localStack().tableName);
+  for (const queue of followUpQueues) openItems += (await store.listQueue(tenantA, queue)).length;
+  auth = await createDevAuth();
+  const port = await freePort();
+  server = await startApiServer({ port, handler: runtime.handlers.api, auth });
+  base = `http://127.0.0.1:${port}`;
+});
+afterAll(async () => {
+  await stopServer(server);
+  await runtime.stop();
+});
+
+describe('work items', () => {
+  it('lists a queue ranked highest priority first, with reasons in words and days left', async () => {
+    const response = await call('GET', `/work-items?tenant=${tenantA}&queue=denials&limit=200`, await biller(1));
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: Array<{ priority: number; reasons: string[]; queue: string; daysLeft?: number }> };
+    expect(items.length).toBeGreaterThan(5);
+    expect(items.map((i) => i.priority)).toEqual([...items.map((i) => i.priority)].sort((a, b) => b - a));
+    expect(items[0]!.reasons[0]).toMatch(/^denied (CO|OA|PR|PI)-\w+: /);
+    expect(items.every((i) => i.queue === 'denials')).toBe(true);
+  });
+
+  it('gives 50 billers asking at once 50 different items (or nothing), never the same one twice', async () => {
+    expect(openItems).toBeGreaterThanOrEqual(50);
+    const tokens = await Promise.all(Array.from({ length: 50 }, (_, n) => biller(100 + n)));
+    const responses = await Promise.all(tokens.map((token) => call('POST', '/work-items/next', token, {})));
+    const taken = await Promise.all(responses.map(async (r) => (r.status === 200 ? ((await r.json()) as { claimId: string; leasedBy: string }) : undefined)));
+    expect(responses.every((r) => r.status === 200 || r.status === 204)).toBe(true);
+    const ids = taken.filter((t) => t !== undefined).map((t) => t!.claimId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(50);
+    taken.forEach((t, n) => expect(t?.leasedBy).toBe(`biller-${100 + n}`));
+  });
+
+  it('renews and releases only the holder\'s lease, and a released item can be taken again', async () => {
+    const holder = await biller(7);
+    const other = await biller(8);
+    const first = (await (await call('POST', '/work-items/next', holder, { queue: 'denials' })).json()) as { claimId: string; queue: string };
+    expect(first.queue).toBe('denials');
+    expect((await call('POST', `/work-items/${first.claimId}/renew?tenant=${tenantA}`, other)).status).toBe(409);
+    expect((await call('POST', `/work-items/${first.claimId}/renew?tenant=${tenantA}`, holder)).status).toBe(200);
+    expect((await call('POST', `/work-items/${first.claimId}/release?tenant=${tenantA}`, other)).status).toBe(409);
+    expect((await call('POST', `/work-items/${first.claimId}/release?tenant=${tenantA}`, holder)).status).toBe(204);
+    const again = (await (await call('POST', '/work-items/next', other, { queue: 'denials' })).json()) as { claimId: string };
+    expect(again.claimId).toBe(first.claimId);
+  });
+
+  it('keeps tenants apart: another tenant\'s biller gets 404 for this tenant\'s work', async () => {
+    const outsider = await biller(9, [tenantB]);
+    const store = new WorkItemStore(documentClient(), localStack().tableName);
+    const [item] = await store.listQueue(tenantA, 'denials');
+    expect((await call('GET', `/work-items?tenant=${tenantA}&queue=denials`, outsider)).status).toBe(404);
+    expect((await call('POST', `/work-items/${item!.claimId}/renew?tenant=${tenantA}`, outsider)).status).toBe(404);
+    expect((await call('POST', '/work-items/next', outsider, { tenant: tenantA })).status).toBe(404);
+    expect((await call('POST', '/work-items/next', outsider, {})).status).toBe(204); // tenant B has no work
+  });
+
+  it('answers malformed requests with 400 problem+json naming the field', async () => {
+    const token = await biller(1);
+    const badQueue = await call('GET', `/work-items?tenant=${tenantA}&queue=bogus`, token);
+    expect(badQueue.status).toBe(400);
+    expect(badQueue.headers.get('content-type')).toBe('application/problem+json');
+    expect(await badQueue.json()).toMatchObject({ errors: [{ field: 'queue' }] });
+    expect(await (await call('POST', '/work-items/next', token, '{not json')).json()).toMatchObject({ status: 400, errors: [{ field: '(body)' }] });
+    expect(await (await call('POST', '/work-items/next', token, { queue: 'nope' })).json()).toMatchObject({ status: 400, errors: [{ field: 'queue' }] });
+  });
+});
