@@ -15,10 +15,21 @@ import { WorkItemStore, type WorkItem } from '../store/work-item-store.js';
 import { followUpQueues } from '../domain/tenant-settings.js';
 import { describeReason } from '../domain/work-item.js';
 import { defaultLeaseMinutes, takeNext } from '../services/work-leases.js';
+import { actionRequest, ClaimNotFoundError, recordAction } from '../services/claim-actions.js';
+import { HistoryStore } from '../store/history-store.js';
+import { TenantSettingsStore } from '../store/tenant-settings-store.js';
+import { clocksOf } from '../domain/clocks.js';
+import { limitsFor } from '../domain/payer-rules.js';
 import type { Role } from '../shared/auth.js';
 
 const claims = new ClaimStore(dynamo(), tableName(), shardCount());
 const workItems = new WorkItemStore(dynamo(), tableName());
+const history = new HistoryStore(dynamo(), tableName());
+const settingsStore = new TenantSettingsStore(dynamo(), tableName());
+
+/** Every read or change of a claim leaves an audit entry: who, what, when, which claim. */
+const audit = (event: Event, caller: Caller, tenantId: string, action: string, claim?: string): Promise<void> =>
+  history.audit({ tenantId, userId: caller.userId, action, ...(claim ? { claimId: claim } : {}), at: new Date().toISOString(), requestId: event.requestContext.requestId });
 const runs = new RunStore(dynamo(), tableName());
 const tenants = tenantDirectory();
 
@@ -169,7 +180,44 @@ const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
       const stored = await claims.get(tenant, id);
       if (!stored) throw new HttpProblem(404, 'Not Found');
       const today = param(calendarDate.optional(), event.queryStringParameters?.asOf, 'asOf') ?? todayIn(tenant);
-      return json(200, { ...stored.claim, version: stored.version, age: ageOf(stored.claim, today) });
+      const [item, actions, entries, settings] = await Promise.all([workItems.get(tenant, id), history.actions(tenant, id), claims.historyEntries(tenant, id), settingsStore.get(tenant)]);
+      await audit(event, caller, tenant, 'read-claim', id);
+      const { claim } = stored;
+      const limits = limitsFor({ payerType: claim.payer.type, state: claim.payer.state, payerId: claim.payer.id, participating: claim.participating }, today, settings.payerRules);
+      return json(200, {
+        ...claim,
+        version: stored.version,
+        age: ageOf(claim, today),
+        clocks: clocksOf(claim, limits, item?.followUpOn).map((c) => ({ ...c, daysLeft: daysBetween(today, c.dueOn) })),
+        workItem: item && item.status === 'open' ? present(item) : null,
+        history: [
+          ...entries.map(({ event: e, receivedAt }) => ({ at: e.occurredAt, kind: 'event', type: e.type, source: e.source, receivedAt })),
+          ...actions.map((a) => ({ at: a.at, kind: 'action', type: a.type, outcome: a.outcome, userId: a.userId, ...(a.nextFollowUpOn ? { nextFollowUpOn: a.nextFollowUpOn } : {}) })),
+        ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
+      });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/claims\/(?<claimId>[^/]+)\/actions$/,
+    route: async (event, params) => {
+      const caller = requireCaller(event);
+      requireRole(caller, ['biller', 'manager']);
+      const tenant = scopedTenant(caller, event);
+      const id = param(claimId, params.claimId, 'claimId');
+      const action = body(event, actionRequest);
+      const today = todayIn(tenant);
+      if (action.nextFollowUpOn && action.nextFollowUpOn <= today) {
+        throw new HttpProblem(400, 'Bad Request', 'nextFollowUpOn: must be after today', { errors: [{ field: 'nextFollowUpOn', message: 'must be after today' }] });
+      }
+      try {
+        const { workItem } = await recordAction({ claims, workItems, settings: settingsStore, history }, { tenantId: tenant, claimId: id, userId: caller.userId, action, now: new Date().toISOString(), today });
+        await audit(event, caller, tenant, `action:${action.type}`, id);
+        return json(201, { recorded: action.type, workItem: workItem && workItem.status === 'open' ? present(workItem) : null, followUpOn: workItem?.followUpOn ?? null });
+      } catch (error) {
+        if (error instanceof ClaimNotFoundError) throw new HttpProblem(404, 'Not Found');
+        throw error;
+      }
     },
   },
   {
@@ -206,7 +254,9 @@ const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
       const request = body(event, nextBody);
       if (request.tenant && !caller.tenants.includes(request.tenant)) throw new HttpProblem(404, 'Not Found');
       const item = await takeNext(workItems, { tenants: request.tenant ? [request.tenant] : caller.tenants, userId: caller.userId, now: new Date(), queue: request.queue });
-      return item ? json(200, present(item)) : noContent();
+      if (!item) return noContent();
+      await audit(event, caller, item.tenantId, 'take-work', item.claimId);
+      return json(200, present(item));
     },
   },
   {

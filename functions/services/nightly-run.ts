@@ -10,7 +10,8 @@ import { sendMessages } from '../shared/queue-sender.js';
 import type { ClaimStore, StoredClaim } from '../store/claim-store.js';
 import type { RunStore } from '../store/run-store.js';
 import type { TenantSettingsStore } from '../store/tenant-settings-store.js';
-import { samePlan, type WorkItem, type WorkItemStore } from '../store/work-item-store.js';
+import type { WorkItem, WorkItemStore } from '../store/work-item-store.js';
+import { syncWorkItem } from './work-item-sync.js';
 
 export interface NightlyDeps {
   readonly claims: ClaimStore;
@@ -86,21 +87,10 @@ const ageOneClaim = async (deps: NightlyDeps, stored: StoredClaim, item: WorkIte
     bump(counts, 'bucketChanged');
     bump(counts, 'writes');
   }
-  if (plan && (!item || item.status === 'closed')) {
-    if (await deps.workItems.open(claim.tenantId, claim.claimId, plan, runDate, item)) {
-      bump(counts, `opened:${plan.queue}`);
-      bump(counts, 'writes');
-    }
-  } else if (plan && item && !samePlan(item, plan)) {
-    if (await deps.workItems.update(item, plan, runDate)) {
-      bump(counts, `updated:${plan.queue}`);
-      bump(counts, 'writes');
-    }
-  } else if (!plan && item?.status === 'open') {
-    if (await deps.workItems.close(item, runDate)) {
-      bump(counts, `closed:${item.queue}`);
-      bump(counts, 'writes');
-    }
+  const result = await syncWorkItem(deps.workItems, claim, item, plan, runDate);
+  if ('queue' in result) {
+    bump(counts, `${result.change}:${result.queue}`);
+    bump(counts, 'writes');
   }
 };
 

@@ -48,6 +48,18 @@ export const tenantSettingsKey = (tenantId: string) => ({
   [tableDesign.sortKey]: 'SETTINGS',
 });
 
+/** A biller's action on a claim: history in the claim's partition. */
+export const claimActionKey = (tenantId: string, claimId: string, at: string, actionId: string) => ({
+  [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
+  [tableDesign.sortKey]: `ACTION#${at}#${actionId}`,
+});
+
+/** Who read or changed which claim, when: one partition per tenant and day (HIPAA audit controls). */
+export const auditKey = (tenantId: string, on: string, at: string, requestId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#AUDIT#${on}`,
+  [tableDesign.sortKey]: `${at}#${requestId}`,
+});
+
 export const runKey = (tenantId: string, runDate: string) => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#RUN#${runDate}`,
   [tableDesign.sortKey]: 'RUN',

@@ -116,6 +116,22 @@ export class WorkItemStore {
     );
   }
 
+  /** Sets the biller's next follow-up date (pend); the item's plan is redone right after. */
+  setFollowUp(item: Pick<WorkItem, 'tenantId' | 'claimId'>, followUpOn: CalendarDate): Promise<boolean> {
+    return conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: workItemKey(item.tenantId, item.claimId),
+          UpdateExpression: 'SET followUpOn = :on',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': tableDesign.partitionKey },
+          ExpressionAttributeValues: { ':on': followUpOn },
+        }),
+      ),
+    );
+  }
+
   /** Gives a lease back early; false unless the user holds it. */
   release(item: Pick<WorkItem, 'tenantId' | 'claimId'>, userId: string, nowIso: string): Promise<boolean> {
     return conditionally(

@@ -5,6 +5,7 @@ import { claimEvent } from '../../functions/domain/claim-events.js';
 import { followUpQueues } from '../../functions/domain/tenant-settings.js';
 import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
+import { HistoryStore } from '../../functions/store/history-store.js';
 import { WorkItemStore } from '../../functions/store/work-item-store.js';
 import { startApiServer, stopServer } from '../../local/api-server.js';
 import { createDevAuth, type DevAuth } from '../../local/dev-auth.js';
@@ -90,6 +91,41 @@ describe('work items', () => {
     expect((await call('POST', `/work-items/${item!.claimId}/renew?tenant=${tenantA}`, outsider)).status).toBe(404);
     expect((await call('POST', '/work-items/next', outsider, { tenant: tenantA })).status).toBe(404);
     expect((await call('POST', '/work-items/next', outsider, {})).status).toBe(204); // tenant B has no work
+  });
+
+  it('records an action: the claim changes, its work item is re-planned at once, and it is history and audit', async () => {
+    const token = await biller(11);
+    const taken = (await (await call('POST', '/work-items/next', token, { queue: 'denials', tenant: tenantA })).json()) as { claimId: string };
+    const response = await call('POST', `/claims/${taken.claimId}/actions?tenant=${tenantA}`, token, { type: 'appeal-filed', appealLevel: 'first', outcome: 'faxed records with the appeal' });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ recorded: 'appeal-filed', workItem: null }); // nothing due until the decision is late
+    const claim = (await (await call('GET', `/claims/${taken.claimId}?tenant=${tenantA}`, token)).json()) as { status: string; history: Array<{ kind: string; type: string }>; clocks: Array<{ kind: string }> };
+    expect(claim.status).toBe('appealed');
+    expect(claim.history.at(-1)).toMatchObject({ kind: 'action', type: 'appeal-filed' });
+    expect(claim.history.some((h) => h.kind === 'event' && h.type === 'claim.appealed')).toBe(true);
+    expect(claim.clocks.map((c) => c.kind)).toContain('appeal-decision');
+    const today = new Date().toISOString().slice(0, 10);
+    const entries = [...(await new HistoryStore(documentClient(), localStack().tableName).auditEntries(tenantA, today))];
+    const mine = entries.filter((e) => e.userId === 'biller-11' && e.claimId === taken.claimId).map((e) => e.action);
+    expect(mine).toEqual(expect.arrayContaining(['take-work', 'action:appeal-filed', 'read-claim']));
+  });
+
+  it('pends a claim: the next follow-up date hides its work until then', async () => {
+    const token = await biller(12);
+    const taken = (await (await call('POST', '/work-items/next', token, { queue: 'no-response', tenant: tenantA })).json()) as { claimId: string };
+    const later = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const response = await call('POST', `/claims/${taken.claimId}/actions?tenant=${tenantA}`, token, { type: 'status-check', outcome: 'payer says in process', nextFollowUpOn: later });
+    expect(await response.json()).toMatchObject({ workItem: null, followUpOn: later });
+  });
+
+  it('refuses an action missing what it needs, naming the field, and writes nothing', async () => {
+    const token = await biller(13);
+    const [item] = await new WorkItemStore(documentClient(), localStack().tableName).listQueue(tenantA, 'denials');
+    const before = await new HistoryStore(documentClient(), localStack().tableName).actions(tenantA, item!.claimId);
+    const response = await call('POST', `/claims/${item!.claimId}/actions?tenant=${tenantA}`, token, { type: 'called-payer', outcome: 'spoke to rep' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ field: 'callReference' }] });
+    expect(await new HistoryStore(documentClient(), localStack().tableName).actions(tenantA, item!.claimId)).toEqual(before);
   });
 
   it('answers malformed requests with 400 problem+json naming the field', async () => {
