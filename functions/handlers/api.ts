@@ -18,6 +18,9 @@ import { defaultLeaseMinutes, takeNext } from '../services/work-leases.js';
 import { actionRequest, ClaimNotFoundError, recordAction } from '../services/claim-actions.js';
 import { HistoryStore } from '../store/history-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
+import { IdempotencyStore } from '../store/idempotency-store.js';
+import { tenantSettings } from '../domain/tenant-settings.js';
+import { createHash } from 'node:crypto';
 import { clocksOf } from '../domain/clocks.js';
 import { limitsFor } from '../domain/payer-rules.js';
 import type { Role } from '../shared/auth.js';
@@ -26,6 +29,7 @@ const claims = new ClaimStore(dynamo(), tableName(), shardCount());
 const workItems = new WorkItemStore(dynamo(), tableName());
 const history = new HistoryStore(dynamo(), tableName());
 const settingsStore = new TenantSettingsStore(dynamo(), tableName());
+const idempotency = new IdempotencyStore(dynamo(), tableName());
 
 /** Every read or change of a claim leaves an audit entry: who, what, when, which claim. */
 const audit = (event: Event, caller: Caller, tenantId: string, action: string, claim?: string): Promise<void> =>
@@ -152,6 +156,7 @@ const workItemQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
 });
+const assignBody = z.object({ assignee: z.string().regex(/^(team|biller):[A-Za-z0-9._@-]{1,64}$|^pool$/, 'team:<name>, biller:<user id> or pool') });
 const nextBody = z.object({ queue: z.enum(followUpQueues).optional(), tenant: z.string().optional() });
 
 const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
@@ -195,6 +200,72 @@ const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
           ...actions.map((a) => ({ at: a.at, kind: 'action', type: a.type, outcome: a.outcome, userId: a.userId, ...(a.nextFollowUpOn ? { nextFollowUpOn: a.nextFollowUpOn } : {}) })),
         ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
       });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/queues$/,
+    route: async (event) => {
+      const caller = requireCaller(event);
+      requireRole(caller, ['biller', 'manager']);
+      const scope = event.queryStringParameters?.tenant ? [scopedTenant(caller, event)] : caller.tenants;
+      const tenantsOut = await Promise.all(
+        scope.map(async (tenant) => {
+          const today = todayIn(tenant);
+          const queues = await Promise.all(
+            followUpQueues.map(async (queue) => {
+              const items = await workItems.listQueue(tenant, queue);
+              return {
+                queue,
+                count: items.length,
+                dollarsCents: items.reduce((sum, i) => sum + i.dollarsCents, 0),
+                oldestOpenedOn: items.map((i) => i.openedOn).sort()[0] ?? null,
+                nearDeadline: items.filter((i) => i.dueOn !== undefined && daysBetween(today, i.dueOn) <= 14).length,
+                leased: items.filter((i) => i.leasedBy && (i.leaseExpiresAt ?? '') > new Date().toISOString()).length,
+              };
+            }),
+          );
+          return { tenantId: tenant, name: tenants.get(tenant)?.name ?? tenant, queues };
+        }),
+      );
+      return json(200, { tenants: tenantsOut });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/work-items\/(?<claimId>[^/]+)\/assign$/,
+    route: async (event, params) => {
+      const caller = requireCaller(event);
+      requireRole(caller, ['manager']);
+      const tenant = scopedTenant(caller, event);
+      const id = param(claimId, params.claimId, 'claimId');
+      const { assignee } = body(event, assignBody);
+      const item = await workItems.get(tenant, id);
+      if (!item || item.status !== 'open') throw new HttpProblem(404, 'Not Found');
+      if (!(await workItems.assign(item, assignee))) throw new HttpProblem(409, 'Conflict', 'the work item changed; read it again');
+      await audit(event, caller, tenant, 'assign-work', id);
+      return json(200, present({ ...item, assignee, assignedManually: true }));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/config\/settings$/,
+    route: async (event) => {
+      const caller = requireCaller(event);
+      requireRole(caller, ['admin']);
+      return json(200, await settingsStore.get(scopedTenant(caller, event)));
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/config\/settings$/,
+    route: async (event) => {
+      const caller = requireCaller(event);
+      requireRole(caller, ['admin']);
+      const tenant = scopedTenant(caller, event);
+      // Validated in full before anything is saved.
+      const settings = body(event, tenantSettings);
+      return json(200, await settingsStore.put(tenant, settings, caller.userId, new Date().toISOString()));
     },
   },
   {
@@ -296,6 +367,36 @@ const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
   },
 ];
 
+/**
+ * Honours Idempotency-Key on POST: the same key with the same request returns the first answer without doing the
+ * work again; with a different request it is refused (422); while the first is still running, 409.
+ */
+const once = async (event: Event, key: string, run: () => Promise<Result>): Promise<Result> => {
+  const caller = requireCaller(event);
+  if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
+    throw new HttpProblem(400, 'Bad Request', 'Idempotency-Key: 8-128 letters, digits, dot, dash, colon, underscore', { errors: [{ field: 'Idempotency-Key', message: 'invalid' }] });
+  }
+  const scope = caller.tenants[0] ?? '_none';
+  const fingerprint = createHash('sha256').update(`${event.requestContext.http.method} ${event.rawPath}?${event.rawQueryString}\n${event.body ?? ''}`).digest('hex');
+  const claimed = await idempotency.claim(scope, caller.userId, key, fingerprint, Date.now());
+  if (claimed.state === 'done') return { ...claimed.response, headers: { ...claimed.response.headers, 'idempotent-replayed': 'true' } };
+  if (claimed.state === 'mismatch') throw new HttpProblem(422, 'Unprocessable Content', 'Idempotency-Key was already used for a different request');
+  if (claimed.state === 'in-progress') throw new HttpProblem(409, 'Conflict', 'a request with this Idempotency-Key is still running');
+  let result: Result;
+  try {
+    result = await run();
+  } catch (error) {
+    // Only answers we gave are kept; a failure on our side may be retried with the same key.
+    if (error instanceof HttpProblem && error.status < 500) result = problem(error, event.rawPath);
+    else {
+      await idempotency.forget(scope, caller.userId, key);
+      throw error;
+    }
+  }
+  await idempotency.complete(scope, caller.userId, key, fingerprint, { statusCode: result.statusCode ?? 200, headers: (result.headers ?? {}) as Record<string, string>, body: result.body ?? '' }, Date.now());
+  return result;
+};
+
 export const route = async (event: Event): Promise<Result> => {
   const method = event.requestContext.http.method;
   const path = event.rawPath;
@@ -304,7 +405,9 @@ export const route = async (event: Event): Promise<Result> => {
     if (matches.length === 0) throw new HttpProblem(404, 'Not Found');
     const match = matches.find((r) => r.method === method);
     if (!match) throw new HttpProblem(405, 'Method Not Allowed');
-    return await match.route(event, path.match(match.pattern)?.groups ?? {});
+    const run = () => match.route(event, path.match(match.pattern)?.groups ?? {});
+    const key = event.headers?.['idempotency-key'];
+    return method === 'POST' && key ? await once(event, key, run) : await run();
   } catch (error) {
     if (error instanceof HttpProblem) return problem(error, path);
     logger.error('request failed', { method, routeKey: event.routeKey, error: (error as Error).name });

@@ -60,6 +60,12 @@ export const auditKey = (tenantId: string, on: string, at: string, requestId: st
   [tableDesign.sortKey]: `${at}#${requestId}`,
 });
 
+/** A POST's Idempotency-Key, per user, under the tenant the caller works. */
+export const idempotencyKey = (tenantId: string, userId: string, key: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#IDEMPOTENCY#${userId}`,
+  [tableDesign.sortKey]: key,
+});
+
 export const runKey = (tenantId: string, runDate: string) => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#RUN#${runDate}`,
   [tableDesign.sortKey]: 'RUN',

@@ -116,6 +116,32 @@ export class WorkItemStore {
     );
   }
 
+  /** A manager's reassignment: moves the item to another assignee's index and keeps it there across nights. */
+  assign(item: WorkItem, assignee: string): Promise<boolean> {
+    const index = assigneeIndexKey(item.tenantId, assignee, rankKey(item, item.claimId));
+    const { assigneeQueue } = tableDesign.indexes;
+    return conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: workItemKey(item.tenantId, item.claimId),
+          UpdateExpression: 'SET assignee = :assignee, assignedManually = :yes, #a = :a, #as = :as, version = :next',
+          ConditionExpression: 'version = :expected AND #status = :open',
+          ExpressionAttributeNames: { '#a': assigneeQueue.partitionKey, '#as': assigneeQueue.sortKey, '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':assignee': assignee,
+            ':yes': true,
+            ':a': index[assigneeQueue.partitionKey],
+            ':as': index[assigneeQueue.sortKey],
+            ':next': item.version + 1,
+            ':expected': item.version,
+            ':open': 'open',
+          },
+        }),
+      ),
+    );
+  }
+
   /** Sets the biller's next follow-up date (pend); the item's plan is redone right after. */
   setFollowUp(item: Pick<WorkItem, 'tenantId' | 'claimId'>, followUpOn: CalendarDate): Promise<boolean> {
     return conditionally(

@@ -128,6 +128,65 @@ describe('work items', () => {
     expect(await new HistoryStore(documentClient(), localStack().tableName).actions(tenantA, item!.claimId)).toEqual(before);
   });
 
+  it('summarizes the queues of the caller\'s tenants: counts, dollars, oldest, near a deadline', async () => {
+    const response = await call('GET', '/queues', await biller(1));
+    const { tenants } = (await response.json()) as { tenants: Array<{ tenantId: string; queues: Array<{ queue: string; count: number; dollarsCents: number }> }> };
+    expect(tenants.map((t) => t.tenantId)).toEqual([tenantA]);
+    const store = new WorkItemStore(documentClient(), localStack().tableName);
+    for (const q of tenants[0]!.queues) {
+      const items = await store.listQueue(tenantA, q.queue as (typeof followUpQueues)[number]);
+      expect(q.count, q.queue).toBe(items.length);
+      expect(q.dollarsCents, q.queue).toBe(items.reduce((sum, i) => sum + i.dollarsCents, 0));
+    }
+  });
+
+  it('lets a manager, and only a manager, reassign work; the new assignee sees it as theirs', async () => {
+    const manager = await auth.sign({ sub: 'manager-1', email: 'm@x.example', roles: ['manager'], tenants: [tenantA, tenantB] });
+    const [item] = await new WorkItemStore(documentClient(), localStack().tableName).listQueue(tenantA, 'rejections');
+    expect((await call('POST', `/work-items/${item!.claimId}/assign?tenant=${tenantA}`, await biller(1), { assignee: 'biller:biller-77' })).status).toBe(403);
+    expect((await call('POST', `/work-items/${item!.claimId}/assign?tenant=${tenantA}`, manager, { assignee: 'somebody' })).status).toBe(400);
+    const response = await call('POST', `/work-items/${item!.claimId}/assign?tenant=${tenantA}`, manager, { assignee: 'biller:biller-77' });
+    expect(response.status).toBe(200);
+    const mine = (await (await call('GET', `/work-items?tenant=${tenantA}&assignee=me`, await biller(77))).json()) as { items: Array<{ claimId: string }> };
+    expect(mine.items.map((i) => i.claimId)).toContain(item!.claimId);
+  });
+
+  it('lets admins read and replace a tenant\'s settings, validated in full before saving', async () => {
+    const admin = await auth.sign({ sub: 'admin-1', email: 'a@x.example', roles: ['admin'], tenants: [tenantA] });
+    expect((await call('GET', `/config/settings?tenant=${tenantA}`, await biller(1))).status).toBe(403);
+    const before = await (await call('GET', `/config/settings?tenant=${tenantA}`, admin)).json();
+    const bad = await call('PUT', `/config/settings?tenant=${tenantA}`, admin, { agingBuckets: [60, 30], assignmentRules: [{ assignee: 'nobody' }] });
+    expect(bad.status).toBe(400);
+    const fields = ((await bad.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['agingBuckets', 'assignmentRules.0.assignee']));
+    expect(await (await call('GET', `/config/settings?tenant=${tenantA}`, admin)).json()).toEqual(before);
+    const good = await call('PUT', `/config/settings?tenant=${tenantA}`, admin, { agingBuckets: [30, 60, 90, 120, 180], underpaymentThresholdCents: 1000 });
+    expect(good.status).toBe(200);
+    expect(await (await call('GET', `/config/settings?tenant=${tenantA}`, admin)).json()).toMatchObject({ agingBuckets: [30, 60, 90, 120, 180], underpaymentThresholdCents: 1000 });
+  });
+
+  it('honours Idempotency-Key: a repeated POST is answered again without doing the work twice', async () => {
+    const token = await biller(14);
+    const store = new WorkItemStore(documentClient(), localStack().tableName);
+    const [item] = await store.listQueue(tenantA, 'denials');
+    const history = new HistoryStore(documentClient(), localStack().tableName);
+    const before = (await history.actions(tenantA, item!.claimId)).length;
+    const post = (body: unknown) =>
+      fetch(`${base}/claims/${item!.claimId}/actions?tenant=${tenantA}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'retry-key-0001' },
+        body: JSON.stringify(body),
+      });
+    const first = await post({ type: 'note', outcome: 'left a voicemail' });
+    const second = await post({ type: 'note', outcome: 'left a voicemail' });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.json()).toEqual(await first.json());
+    expect((await history.actions(tenantA, item!.claimId)).length).toBe(before + 1);
+    expect((await post({ type: 'note', outcome: 'something else' })).status).toBe(422);
+  });
+
   it('answers malformed requests with 400 problem+json naming the field', async () => {
     const token = await biller(1);
     const badQueue = await call('GET', `/work-items?tenant=${tenantA}&queue=bogus`, token);
