@@ -187,6 +187,26 @@ describe('work items', () => {
     expect((await post({ type: 'note', outcome: 'something else' })).status).toBe(422);
   });
 
+  it('reports AR aging to managers only: totals equal the open claims\' payer balances', async () => {
+    const manager = await auth.sign({ sub: 'manager-2', email: 'm2@x.example', roles: ['manager'], tenants: [tenantA] });
+    expect((await call('GET', `/reports/aging?tenant=${tenantA}`, await biller(1))).status).toBe(403);
+    expect((await call('GET', `/reports/aging?tenant=${tenantA}&groupBy=month`, manager)).status).toBe(400);
+    const report = (await (await call('GET', `/reports/aging?tenant=${tenantA}&asOf=2026-11-21`, manager)).json()) as { totalArCents: number; rows: Array<{ key: string; arCents: number }>; percentOver90: number };
+    const claims = new ClaimStore(documentClient(), localStack().tableName, config.shardCount);
+    let expected = 0;
+    for (let n = 1; n <= 160; n++) {
+      const stored = await claims.get(tenantA, `DEMO-${tenantA.replace(/^demo-/, '').slice(0, 3).toUpperCase()}-${String(n).padStart(6, '0')}`);
+      if (stored?.claim.open) expected += stored.claim.money.payerBalanceCents;
+    }
+    expect(expected).toBeGreaterThan(0);
+    expect(report.totalArCents).toBe(expected);
+    expect(report.rows.reduce((sum, r) => sum + r.arCents, 0)).toBe(expected);
+    // The tenant's own buckets (an earlier test saved 30, 60, 90, 120, 180).
+    expect(report.rows.map((r) => r.key)).toEqual(['0-30', '31-60', '61-90', '91-120', '121-180', '180+']);
+    const byPayer = (await (await call('GET', `/reports/aging?tenant=${tenantA}&asOf=2026-11-21&groupBy=payer&basis=submission`, manager)).json()) as { totalArCents: number; basis: string };
+    expect(byPayer).toMatchObject({ totalArCents: expected, basis: 'submission' });
+  });
+
   it('answers malformed requests with 400 problem+json naming the field', async () => {
     const token = await biller(1);
     const badQueue = await call('GET', `/work-items?tenant=${tenantA}&queue=bogus`, token);

@@ -67,3 +67,31 @@ describe('aging buckets', () => {
     expect(ageOf({ serviceThrough: '2026-12-01' }, '2026-11-24').days).toBe(0);
   });
 });
+
+describe('AR aging report', () => {
+  it('sums outstanding dollars by bucket and by payer, with % AR over 90 and 120 days', async () => {
+    const { ArAccumulator } = await import('../../functions/domain/ar-report.js');
+    const claim = (id: string, payer: string, serviceThrough: string, balance: number, open = true) =>
+      ({ claimId: id, open, payer: { name: payer }, serviceThrough, money: { payerBalanceCents: balance } }) as never;
+    const byBucket = new ArAccumulator('2026-11-30', 'service', 'bucket', [30, 60, 90, 120]);
+    const byPayer = new ArAccumulator('2026-11-30', 'service', 'payer', [30, 60, 90, 120]);
+    const claims = [
+      claim('a', 'Aetna', '2026-11-20', 10_000), // 10 days
+      claim('b', 'Aetna', '2026-08-01', 30_000), // 121 days
+      claim('c', 'Cigna', '2026-08-25', 20_000), // 97 days
+      claim('d', 'Cigna', '2026-10-15', 40_000), // 46 days
+      claim('e', 'Cigna', '2026-01-01', 99_000, false), // closed: not AR
+    ];
+    for (const c of claims) {
+      byBucket.add(c);
+      byPayer.add(c);
+    }
+    const report = byBucket.report();
+    expect(report.rows.map((r) => [r.key, r.arCents])).toEqual([['0-30', 10_000], ['31-60', 40_000], ['61-90', 0], ['91-120', 20_000], ['120+', 30_000]]);
+    expect(report).toMatchObject({ totalArCents: 100_000, claims: 4, percentOver90: 50, percentOver120: 30 });
+    expect(byPayer.report().rows.map((r) => [r.key, r.arCents, r.byBucket])).toEqual([
+      ['Cigna', 60_000, { '91-120': 20_000, '31-60': 40_000 }],
+      ['Aetna', 40_000, { '0-30': 10_000, '120+': 30_000 }],
+    ]);
+  });
+});
