@@ -100,6 +100,19 @@ type Route = (event: Event, params: Record<string, string>) => Promise<Result>;
 
 const noContent = (): Result => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
 
+/** A 400 problem naming each field zod refused. */
+const badRequest = (error: z.ZodError): HttpProblem => {
+  const errors = error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+  return new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+};
+
+/** The query string validated by `schema`. */
+const queryOf = <T>(event: Event, schema: z.ZodType<T>): T => {
+  const result = schema.safeParse(event.queryStringParameters ?? {});
+  if (!result.success) throw badRequest(result.error);
+  return result.data;
+};
+
 /** The request body as JSON validated by `schema`; a 400 naming each bad field otherwise. */
 const body = <T>(event: Event, schema: z.ZodType<T>): T => {
   let json: unknown = {};
@@ -111,10 +124,7 @@ const body = <T>(event: Event, schema: z.ZodType<T>): T => {
     }
   }
   const result = schema.safeParse(json);
-  if (!result.success) {
-    const errors = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-    throw new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
-  }
+  if (!result.success) throw badRequest(result.error);
   return result.data;
 };
 
@@ -260,12 +270,7 @@ const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
     route: async (event) => {
       const caller = requireCaller(event);
       requireRole(caller, ['manager']);
-      const query = (() => {
-        const result = agingQuery.safeParse(event.queryStringParameters ?? {});
-        if (result.success) return result.data;
-        const errors = result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-        throw new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
-      })();
+      const query = queryOf(event, agingQuery);
       const tenant = scopedTenant(caller, event);
       const settings = await settingsStore.get(tenant);
       const report = new ArAccumulator(query.asOf ?? todayIn(tenant), query.basis, query.groupBy, settings.agingBuckets);
@@ -333,12 +338,7 @@ const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
     route: async (event) => {
       const caller = requireCaller(event);
       requireRole(caller, ['biller', 'manager']);
-      const query = (() => {
-        const result = workItemQuery.safeParse(event.queryStringParameters ?? {});
-        if (result.success) return result.data;
-        const errors = result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-        throw new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
-      })();
+      const query = queryOf(event, workItemQuery);
       const tenant = scopedTenant(caller, event);
       const cursor = decodeCursor(query.cursor);
       const page = query.assignee
