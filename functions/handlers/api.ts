@@ -128,7 +128,15 @@ const body = <T>(event: Event, schema: z.ZodType<T>): T => {
   return result.data;
 };
 
-const todayIn = (tenant: string): string => localDateAt(new Date().toISOString(), tenants.get(tenant)?.timeZone ?? 'UTC');
+/** The tenant's local date; worked out once a minute, not for every item of every list. */
+const todayCache = new Map<string, { date: string; until: number }>();
+const todayIn = (tenant: string): string => {
+  const cached = todayCache.get(tenant);
+  if (cached && cached.until > Date.now()) return cached.date;
+  const date = localDateAt(new Date().toISOString(), tenants.get(tenant)?.timeZone ?? 'UTC');
+  todayCache.set(tenant, { date, until: Date.now() + 60_000 });
+  return date;
+};
 
 /** A work item as the API shows it: reasons in words as of the tenant's today, days left on its deadline. */
 const present = (item: WorkItem) => {

@@ -27,17 +27,18 @@ const byRank = (a: WorkItem, b: WorkItem): number => b.priority - a.priority || 
 export const takeNext = async (store: WorkItemStore, options: TakeOptions): Promise<WorkItem | undefined> => {
   const until = new Date(options.now.getTime() + (options.leaseMinutes ?? defaultLeaseMinutes) * 60_000).toISOString();
   const sources = options.tenants.flatMap((tenantId) => [`biller:${options.userId}`, 'pool'].map((assignee) => ({ tenantId, assignee, cursor: undefined as Record<string, unknown> | undefined, done: false })));
-  const pageSize = 50;
+  const pageSize = 25;
   for (;;) {
     const live = sources.filter((s) => !s.done);
     if (live.length === 0) return undefined;
+    // The biller's own and the pool's next pages, read at once.
+    const pages = await Promise.all(live.map((source) => store.pageAssignee(source.tenantId, source.assignee, pageSize, source.cursor)));
     const candidates: WorkItem[] = [];
-    for (const source of live) {
-      const page = await store.pageAssignee(source.tenantId, source.assignee, pageSize, source.cursor);
+    pages.forEach((page, i) => {
       candidates.push(...page.items);
-      source.cursor = page.cursor;
-      source.done = !page.cursor;
-    }
+      live[i]!.cursor = page.cursor;
+      live[i]!.done = !page.cursor;
+    });
     for (const item of candidates.filter((c) => available(c, options)).sort(byRank)) {
       if (await store.lease(item, options.userId, options.now.toISOString(), until)) {
         return { ...item, leasedBy: options.userId, leaseExpiresAt: until };

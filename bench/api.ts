@@ -1,0 +1,155 @@
+// npm run bench:api — a 100k-claim tenant behind the local API: GET /work-items and POST /work-items/next at
+// concurrency 16, against the raw DynamoDB Local latency of the same index query, measured in the same run.
+// Last line: {"bench":"api","p50Ms":..,"p99Ms":..,"rps":..,"rawQueryP99Ms":..,"p99Ratio":..}
+import '../local/quiet-warnings.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Presets, SingleBar } from 'cli-progress';
+import { parseArgs } from 'node:util';
+import { claimFromEvents, isClaim } from '../functions/domain/claim.js';
+import { shardOf } from '../functions/domain/shards.js';
+import { followUpQueues, tenantSettings } from '../functions/domain/tenant-settings.js';
+import { planWorkItem } from '../functions/domain/work-item.js';
+import { parseAppConfig } from '../functions/shared/config-schema.js';
+import { tableDesign } from '../functions/shared/resources.js';
+import { assigneeIndexKey, claimKey, openClaimIndexKey, queueIndexKey, workItemKey } from '../functions/store/keys.js';
+import { rankKey } from '../functions/store/work-item-store.js';
+import { startApiServer, stopServer } from '../local/api-server.js';
+import { createDevAuth } from '../local/dev-auth.js';
+import { demoClaimEvents } from '../local/demo-data.js';
+import { localClientConfig, startLocalStack } from '../local/emulators.js';
+import { cacheDir } from '../local/paths.js';
+import { freePort } from '../local/processes.js';
+import { startRuntime } from '../local/runtime.js';
+
+const { values: args } = parseArgs({ options: { claims: { type: 'string', default: '100000' }, requests: { type: 'string', default: '4000' } } });
+const claimCount = Number(args.claims);
+const requestCount = Number(args.requests);
+const concurrency = 16;
+const tenantId = 'bench-api';
+const today = '2026-11-21';
+const config = parseAppConfig({
+  stage: 'bench',
+  shardCount: 8,
+  senderAddress: 'bench@example.com',
+  logRetentionDays: 7,
+  appBaseUrl: 'http://127.0.0.1:3000',
+  tenants: [{ id: tenantId, name: 'Bench practice', timeZone: 'America/Chicago', nightlyAt: '02:00' }],
+});
+const settings = tenantSettings.parse({});
+const log = (message: string): void => console.error(message);
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+const stack = await startLocalStack({ cacheDir });
+const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.endpoints.dynamodb)), { marshallOptions: { removeUndefinedValues: true } });
+try {
+  // 1. The tenant: claims as ingest leaves them, and the work items a night would open (written directly: this
+  //    benchmark is about the API, bench:nightly measures the night).
+  const bar = new SingleBar({ format: 'Loading claims [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+  bar.start(claimCount, 0);
+  const claims = demoClaimEvents({ tenantId, claims: claimCount, today, seed: 5, prefix: 'API' });
+  let workItems = 0;
+  const writer = async (): Promise<void> => {
+    for (;;) {
+      const batch: Record<string, unknown>[] = [];
+      let read = 0;
+      for (let next = claims.next(); !next.done; next = claims.next()) {
+        read++;
+        const state = claimFromEvents(tenantId, next.value[0]!.payload.claimId, next.value);
+        if (!isClaim(state)) continue;
+        batch.push({ ...claimKey(tenantId, state.claimId), ...(state.inFollowUp ? openClaimIndexKey(tenantId, shardOf(state.claimId, 8), state.claimId) : {}), kind: 'claim', claim: JSON.stringify(state), events: JSON.stringify(next.value), version: next.value.length });
+        const plan = planWorkItem(state, settings, today);
+        if (plan) {
+          workItems++;
+          const rank = rankKey(plan, state.claimId);
+          batch.push({ ...workItemKey(tenantId, state.claimId), ...queueIndexKey(tenantId, plan.queue, rank), ...assigneeIndexKey(tenantId, plan.assignee, rank), kind: 'work-item', tenantId, claimId: state.claimId, status: 'open', ...plan, reasons: JSON.stringify(plan.reasons), openedOn: today, updatedOn: today, version: 1 });
+        }
+        if (batch.length >= 24) break;
+      }
+      if (batch.length === 0) return;
+      let request: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = { [stack.tableName]: batch.map((Item) => ({ PutRequest: { Item } })) };
+      while (request && Object.keys(request).length) request = (await client.send(new BatchWriteCommand({ RequestItems: request }))).UnprocessedItems as typeof request;
+      bar.increment(read);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, writer));
+  bar.stop();
+  log(`${claimCount} claims, ${workItems} open work items`);
+
+  // 2. The API as a biller reaches it: token check, handler, table.
+  const runtime = await startRuntime({ stack, config, concurrency: { ingest: 1, aging: 1, notifications: 1 } });
+  const auth = await createDevAuth();
+  const port = await freePort();
+  const server = await startApiServer({ port, handler: runtime.handlers.api, auth });
+  const tokens = await Promise.all(Array.from({ length: concurrency }, (_, i) => auth.sign({ sub: `bench-biller-${i}`, email: `b${i}@x.example`, roles: ['biller'], tenants: [tenantId] })));
+  const queues = followUpQueues.filter((q) => q !== 'credit-balance');
+  const drive = async (count: number, request: (worker: number, i: number) => Promise<Response>): Promise<{ latencies: number[]; seconds: number }> => {
+    const latencies: number[] = [];
+    let next = 0;
+    const began = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, worker) => {
+        for (let i = next++; i < count; i = next++) {
+          const start = performance.now();
+          const response = await request(worker, i);
+          await response.arrayBuffer();
+          if (response.status >= 400) throw new Error(`request failed: ${response.status}`);
+          latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    return { latencies, seconds: (performance.now() - began) / 1000 };
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const call = (worker: number, i: number) =>
+    i % 2 === 0
+      ? fetch(`${base}/work-items?tenant=${tenantId}&queue=${queues[i % queues.length]}&limit=50`, { headers: { authorization: `Bearer ${tokens[worker]}` } })
+      : fetch(`${base}/work-items/next`, { method: 'POST', headers: { authorization: `Bearer ${tokens[worker]}`, 'content-type': 'application/json' }, body: '{}' });
+  await drive(400, call); // warm-up: JIT on both sides
+  const api = await drive(requestCount, call);
+  await stopServer(server);
+  await runtime.stop();
+
+  // 3. The raw limit: the same index query, straight to DynamoDB Local, at the same concurrency.
+  const index = tableDesign.indexes.workQueue;
+  const query = (_: number, i: number) =>
+    client.send(
+      new QueryCommand({
+        TableName: stack.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#q = :q',
+        ExpressionAttributeNames: { '#q': index.partitionKey },
+        ExpressionAttributeValues: { ':q': queueIndexKey(tenantId, queues[i % queues.length]!, '')[index.partitionKey] },
+        Limit: 50,
+      }),
+    );
+  const rawLatencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = next++; i < requestCount; i = next++) {
+        const start = performance.now();
+        await query(worker, i);
+        rawLatencies.push(performance.now() - start);
+      }
+    }),
+  );
+  const sorted = api.latencies.sort((a, b) => a - b);
+  const raw = rawLatencies.sort((a, b) => a - b);
+  const round = (n: number): number => Math.round(n * 100) / 100;
+  log(`api: ${requestCount} requests (half GET /work-items, half POST /work-items/next) in ${api.seconds.toFixed(1)} s; raw query p50 ${round(percentile(raw, 50))} ms`);
+  console.log(
+    JSON.stringify({
+      bench: 'api',
+      p50Ms: round(percentile(sorted, 50)),
+      p99Ms: round(percentile(sorted, 99)),
+      rps: round(requestCount / api.seconds),
+      rawQueryP99Ms: round(percentile(raw, 99)),
+      p99Ratio: round(percentile(sorted, 99) / percentile(raw, 99)),
+    }),
+  );
+} finally {
+  client.destroy();
+  await stack.stop();
+}
