@@ -10,7 +10,7 @@ import { claimFromEvents, isClaim } from '../functions/domain/claim.js';
 import { shardOf } from '../functions/domain/shards.js';
 import { followUpQueues, tenantSettings } from '../functions/domain/tenant-settings.js';
 import { planWorkItem } from '../functions/domain/work-item.js';
-import { parseAppConfig } from '../functions/shared/config-schema.js';
+import { benchConfig } from './bench-config.js';
 import { tableDesign } from '../functions/shared/resources.js';
 import { assigneeIndexKey, claimKey, openClaimIndexKey, queueIndexKey, workItemKey } from '../functions/store/keys.js';
 import { rankKey } from '../functions/store/work-item-store.js';
@@ -28,14 +28,7 @@ const requestCount = Number(args.requests);
 const concurrency = 16;
 const tenantId = 'bench-api';
 const today = '2026-11-21';
-const config = parseAppConfig({
-  stage: 'bench',
-  shardCount: 8,
-  senderAddress: 'bench@example.com',
-  logRetentionDays: 7,
-  appBaseUrl: 'http://127.0.0.1:3000',
-  tenants: [{ id: tenantId, name: 'Bench practice', timeZone: 'America/Chicago', nightlyAt: '02:00' }],
-});
+const config = benchConfig([tenantId]);
 const settings = tenantSettings.parse({});
 const log = (message: string): void => console.error(message);
 

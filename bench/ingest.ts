@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parseArgs } from 'node:util';
-import { parseAppConfig } from '../functions/shared/config-schema.js';
+import { benchConfig } from './bench-config.js';
 import { ClaimStore } from '../functions/store/claim-store.js';
 import { claimKey, openClaimIndexKey } from '../functions/store/keys.js';
 import { demoClaimEvents } from '../local/demo-data.js';
@@ -18,14 +18,7 @@ const { values: args } = parseArgs({ options: { claims: { type: 'string', defaul
 const claimCount = Number(args.claims);
 const pollers = Number(args.concurrency);
 const tenantId = 'bench-ingest';
-const config = parseAppConfig({
-  stage: 'bench',
-  shardCount: 8,
-  senderAddress: 'bench@example.com',
-  logRetentionDays: 7,
-  appBaseUrl: 'http://127.0.0.1:3000',
-  tenants: [{ id: tenantId, name: 'Bench practice', timeZone: 'America/Chicago', nightlyAt: '02:00' }],
-});
+const config = benchConfig([tenantId]);
 const log = (message: string): void => console.error(message);
 
 const warmUp = async (client: DynamoDBDocumentClient, tableName: string): Promise<void> => {

@@ -10,7 +10,7 @@ import { addDays } from '../functions/domain/calendar.js';
 import { claimFromEvents, isClaim } from '../functions/domain/claim.js';
 import type { ClaimEvent } from '../functions/domain/claim-events.js';
 import { shardOf } from '../functions/domain/shards.js';
-import { parseAppConfig } from '../functions/shared/config-schema.js';
+import { benchConfig } from './bench-config.js';
 import { tableDesign } from '../functions/shared/resources.js';
 import { ingestClaimEvent } from '../functions/services/ingest-claim-event.js';
 import { ClaimStore } from '../functions/store/claim-store.js';
@@ -29,14 +29,7 @@ const sizes = { small: Number(args.small), large: Number(args.large) };
 const shardCount = 8;
 const night = '2026-11-21';
 const tenants = { small: 'bench-small', large: 'bench-large' } as const;
-const config = parseAppConfig({
-  stage: 'bench',
-  shardCount,
-  senderAddress: 'bench@example.com',
-  logRetentionDays: 7,
-  appBaseUrl: 'http://127.0.0.1:3000',
-  tenants: Object.values(tenants).map((id) => ({ id, name: `Bench ${id}`, timeZone: 'America/Chicago', nightlyAt: '02:00' })),
-});
+const config = benchConfig(Object.values(tenants), shardCount);
 const log = (message: string): void => console.error(message);
 const bar = (label: string) => new SingleBar({ format: `${label} [{bar}] {value}/{total}`, hideCursor: true, stream: process.stderr }, Presets.shades_classic);
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
