@@ -89,7 +89,9 @@ Dev tokens (valid 12 h; signed with the local key):
   manager (${users.manager.tenants.join(', ')}):
     ${await token('manager')}
 
-Try:  curl -H "Authorization: Bearer <manager token>" "${system.apiUrl}/runs/<YYYY-MM-DD>?tenant=${config.tenants[0]!.id}"
+Try:  curl -H "Authorization: Bearer <biller token>" "${system.apiUrl}/work-items?tenant=${config.tenants[0]!.id}&queue=denials&limit=5"
+      curl -X POST -H "Authorization: Bearer <biller token>" "${system.apiUrl}/work-items/next"
+      curl -H "Authorization: Bearer <manager token>" "${system.apiUrl}/reports/aging?tenant=${config.tenants[0]!.id}&groupBy=payer"
       npm run nightly -- --tenant ${config.tenants[0]!.id} --date <YYYY-MM-DD>   (in another terminal)
 
 Press Ctrl-C to stop.`);

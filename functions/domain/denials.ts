@@ -76,4 +76,7 @@ export const mainDenial = (claim: Claim): Denial | undefined => {
 
 /** "denied CO-197: Precertification/authorization/notification/pre-treatment absent." */
 export const denialLabel = (denial: Pick<Denial, 'group' | 'carc'>): string =>
-  `${denial.group}-${denial.carc}: ${(carcDescription(denial.carc) ?? 'unknown reason').split('. Usage')[0]!.replace(/\.$/, '')}`;
+  `${denial.group}-${denial.carc}: ${(carcDescription(denial.carc) ?? 'unknown reason')
+    .split('. Usage')[0]!
+    .replace(/\s*\(Use only[^)]*\)/g, '')
+    .replace(/\.$/, '')}`;

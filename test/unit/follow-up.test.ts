@@ -199,3 +199,11 @@ describe('ranking and assignment', () => {
 });
 
 void raw;
+
+describe('denial labels', () => {
+  it('keep the CARC meaning and drop the code list\'s usage notes', async () => {
+    const { denialLabel } = await import('../../functions/domain/denials.js');
+    expect(denialLabel({ group: 'OA', carc: '18' })).toBe('OA-18: Exact duplicate claim/service');
+    expect(denialLabel({ group: 'CO', carc: '45' })).toBe('CO-45: Charge exceeds fee schedule/maximum allowable or contracted/legislated fee arrangement');
+  });
+});
