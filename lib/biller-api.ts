@@ -80,13 +80,10 @@ export class BillerApi extends Construct {
       defaultIntegration: integration,
       createDefaultStage: true,
     });
-    // Health is the one open route: load balancers and uptime checks carry no token.
-    this.httpApi.addRoutes({
-      path: '/health',
-      methods: [apigw.HttpMethod.GET],
-      integration,
-      authorizer: new apigw.HttpNoneAuthorizer(),
-    });
+    // Open routes: health for uptime checks, and the API's own description for client generators.
+    for (const path of ['/health', '/openapi.json']) {
+      this.httpApi.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration, authorizer: new apigw.HttpNoneAuthorizer() });
+    }
     const stage = this.httpApi.defaultStage!.node.defaultChild as apigw.CfnStage;
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,

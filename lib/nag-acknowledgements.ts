@@ -34,7 +34,7 @@ export const acknowledgeNagFindings = (stateful: StatefulStack, service: Service
     }
   }
   acknowledge(service.api.httpApi, {
-    'AwsSolutions-APIG4': 'GET /health is open on purpose for uptime checks; it reveals nothing. Every other route has the JWT authorizer.',
+    'AwsSolutions-APIG4': 'GET /health (uptime checks) and GET /openapi.json (the public API description) are open on purpose and reveal no data. Every other route has the JWT authorizer.',
   });
   const schedulerRole = service.node.children.find((c) => c.node.id.startsWith('SchedulerRoleForTarget'));
   if (schedulerRole) {

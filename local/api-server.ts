@@ -9,7 +9,7 @@ import { lambdaContext } from './sqs-event-source.js';
 export type ApiHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** Routes API Gateway lets through without a token (the CDK stack gives them no authorizer). */
-const openRoutes = new Set(['GET /health']);
+const openRoutes = new Set(['GET /health', 'GET /openapi.json']);
 
 const readBody = (request: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {

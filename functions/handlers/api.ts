@@ -5,6 +5,10 @@ import { ageOf } from '../domain/aging.js';
 import { daysBetween, localDateAt } from '../domain/calendar.js';
 import { calendarDate, claimId } from '../domain/claim-events.js';
 import { tenantDirectory } from '../shared/tenant-directory.js';
+import { agingQuery, assignBody, nextBody, workItemQuery } from '../api/schemas.js';
+import { openApiDocument } from '../api/openapi.js';
+
+const openApi = openApiDocument();
 import { callerOf, type Caller } from '../shared/caller.js';
 import { dynamo } from '../shared/clients.js';
 import { shardCount, tableName } from '../shared/env.js';
@@ -168,22 +172,6 @@ const decodeCursor = (cursor: string | undefined): Record<string, unknown> | und
   }
 };
 
-const workItemQuery = z.object({
-  tenant: z.string().optional(),
-  queue: z.enum(followUpQueues).optional(),
-  assignee: z.enum(['me', 'pool']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().optional(),
-});
-const agingQuery = z.object({
-  tenant: z.string().optional(),
-  basis: z.enum(['service', 'submission', 'activity']).default('service'),
-  groupBy: z.enum(['bucket', 'payer']).default('bucket'),
-  asOf: calendarDate.optional(),
-});
-const assignBody = z.object({ assignee: z.string().regex(/^(team|biller):[A-Za-z0-9._@-]{1,64}$|^pool$/, 'team:<name>, biller:<user id> or pool') });
-const nextBody = z.object({ queue: z.enum(followUpQueues).optional(), tenant: z.string().optional() });
-
 const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
   {
     method: 'GET',
@@ -193,6 +181,11 @@ const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
       await claims.get('_health', '_health');
       return json(200, { status: 'ok' });
     },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/openapi\.json$/,
+    route: async () => json(200, openApi),
   },
   {
     method: 'GET',

@@ -127,7 +127,7 @@ describe('service stack', () => {
     });
     const routes = Object.values(service.findResources('AWS::ApiGatewayV2::Route'));
     const open = routes.filter((r) => r.Properties.AuthorizationType === 'NONE').map((r) => r.Properties.RouteKey);
-    expect(open).toEqual(['GET /health']);
+    expect(open.sort()).toEqual(['GET /health', 'GET /openapi.json']);
     expect(routes.filter((r) => r.Properties.AuthorizationType === 'JWT').length).toBeGreaterThan(0);
     const groups = Object.values(service.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
     expect(groups.sort()).toEqual(['admin', 'biller', 'manager']);

@@ -45,6 +45,12 @@ describe('the biller API', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
+  it('serves its OpenAPI 3.1 document without a token', async () => {
+    const response = await get('/openapi.json');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ openapi: '3.1.0', paths: { '/work-items/next': { post: { operationId: 'takeNextWorkItem' } } } });
+  });
+
   it('serves a claim of the caller tenant with its age computed for the requested date', async () => {
     const response = await get(`/claims/CLM-A1?tenant=${tenantA}&asOf=2026-11-01`, await biller());
     expect(response.status).toBe(200);

@@ -1,0 +1,89 @@
+// The API's request and response shapes, in zod: the handler validates with them and the OpenAPI document is
+// generated from them, so the two cannot drift.
+import { z } from 'zod';
+import { calendarDate } from '../domain/claim-events.js';
+import { denialCategories } from '../domain/denials.js';
+import { followUpQueues } from '../domain/tenant-settings.js';
+
+export const workItemQuery = z.object({
+  tenant: z.string().optional(),
+  queue: z.enum(followUpQueues).optional(),
+  assignee: z.enum(['me', 'pool']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+});
+export const agingQuery = z.object({
+  tenant: z.string().optional(),
+  basis: z.enum(['service', 'submission', 'activity']).default('service'),
+  groupBy: z.enum(['bucket', 'payer']).default('bucket'),
+  asOf: calendarDate.optional(),
+});
+export const tenantQuery = z.object({ tenant: z.string().optional() });
+export const assignBody = z.object({ assignee: z.string().regex(/^(team|biller):[A-Za-z0-9._@-]{1,64}$|^pool$/, 'team:<name>, biller:<user id> or pool') });
+export const nextBody = z.object({ queue: z.enum(followUpQueues).optional(), tenant: z.string().optional() });
+
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string().optional() })).optional(),
+});
+
+export const workItemView = z.object({
+  tenantId: z.string(),
+  claimId: z.string(),
+  queue: z.enum(followUpQueues),
+  category: z.enum(denialCategories).optional(),
+  dollarsCents: z.number().int(),
+  dueOn: calendarDate.optional(),
+  daysLeft: z.number().int().optional(),
+  priority: z.number().int(),
+  reasons: z.array(z.string()),
+  assignee: z.string(),
+  leasedBy: z.string().optional(),
+  leaseExpiresAt: z.string().optional(),
+  followUpOn: calendarDate.optional(),
+  openedOn: calendarDate,
+});
+export const workItemPage = z.object({ items: z.array(workItemView), cursor: z.string().optional() });
+
+export const queueSummaries = z.object({
+  tenants: z.array(
+    z.object({
+      tenantId: z.string(),
+      name: z.string(),
+      queues: z.array(
+        z.object({
+          queue: z.enum(followUpQueues),
+          count: z.number().int(),
+          dollarsCents: z.number().int(),
+          oldestOpenedOn: calendarDate.nullable(),
+          nearDeadline: z.number().int(),
+          leased: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const actionRecorded = z.object({ recorded: z.string(), workItem: workItemView.nullable(), followUpOn: calendarDate.nullable() });
+
+export const agingReport = z.object({
+  tenantId: z.string(),
+  asOf: calendarDate,
+  basis: z.enum(['service', 'submission', 'activity']),
+  groupBy: z.enum(['bucket', 'payer']),
+  rows: z.array(z.object({ key: z.string(), claims: z.number().int(), arCents: z.number().int(), byBucket: z.record(z.string(), z.number().int()) })),
+  totalArCents: z.number().int(),
+  claims: z.number().int(),
+  percentOver90: z.number(),
+  percentOver120: z.number(),
+  daysInAr: z.number().nullable(),
+});
+
+export const caller = z.object({ userId: z.string(), roles: z.array(z.enum(['biller', 'manager', 'admin'])), tenants: z.array(z.string()) });
+/** Claims and run records are documented by their main fields; they carry more. */
+export const claimDetail = z.looseObject({ tenantId: z.string(), claimId: z.string(), status: z.string(), open: z.boolean(), workItem: workItemView.nullable(), history: z.array(z.looseObject({ at: z.string(), kind: z.string(), type: z.string() })) });
+export const runRecord = z.looseObject({ tenantId: z.string(), runDate: calendarDate, status: z.enum(['running', 'complete']), counts: z.record(z.string(), z.number()) });
