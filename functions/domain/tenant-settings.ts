@@ -48,6 +48,8 @@ export const tenantSettings = z.object({
   assignmentRules: z.array(assignmentRule).max(200).default([]),
   /** Underpayments smaller than this are not worth a biller's time. */
   underpaymentThresholdCents: z.number().int().nonnegative().default(500),
+  /** Who gets the managers' emails; when empty, the deployment configuration's managerEmails for the tenant. */
+  managerEmails: z.array(z.email()).max(50).default([]),
 });
 export type TenantSettings = z.infer<typeof tenantSettings>;
 

@@ -10,10 +10,12 @@ import { logger, withObservability } from '../shared/observability.js';
 import { tenantDirectory } from '../shared/tenant-directory.js';
 import { RunStore } from '../store/run-store.js';
 import { SentEmailStore } from '../store/sent-email-store.js';
+import { TenantSettingsStore } from '../store/tenant-settings-store.js';
 
 const processor = new BatchProcessor(EventType.SQS);
 const runs = new RunStore(dynamo(), tableName());
 const sent = new SentEmailStore(dynamo(), tableName());
+const settings = new TenantSettingsStore(dynamo(), tableName());
 const tenants = tenantDirectory();
 const senderOptions = { from: requireEnv('SENDER_ADDRESS'), configurationSet: process.env.SES_CONFIGURATION_SET || undefined };
 const appBaseUrl = requireEnv('APP_BASE_URL');
@@ -25,7 +27,9 @@ const processRecord = async (record: SQSRecord): Promise<void> => {
   if (!tenant || !run) throw new Error(`no tenant or run record for the ${message.kind} message`);
   const email = runCompleteEmail(tenant.name, run, appBaseUrl);
   let failures = 0;
-  for (const recipient of tenant.managerEmails) {
+  // Recipients an admin saved for the tenant win over the deployment's configuration.
+  const saved = (await settings.get(tenant.id)).managerEmails;
+  for (const recipient of saved.length ? saved : tenant.managerEmails) {
     if (!(await sent.claim(tenant.id, run.runDate, message.kind, recipient, new Date().toISOString()))) continue;
     try {
       const messageId = await sendEmail(ses(), senderOptions, recipient, email);

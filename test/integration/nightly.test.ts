@@ -100,7 +100,12 @@ describe('the nightly run', () => {
     const [next] = await runNight(runtime.startNightly, client, tableName, config.tenants, '2026-11-22', 60_000);
     expect(next!.run.counts.writes ?? 0).toBeLessThan(claimIds.length * 0.1);
     expect(await storedQueues()).toEqual(await expectedQueues('2026-11-22'));
+    // An admin saved recipients for the tenant: they get the emails from now on.
+    await new TenantSettingsStore(client, tableName).put(tenant, { ...settings, managerEmails: [`lead@${tenant}.example`] }, 'test', new Date().toISOString());
     const [later] = await runNight(runtime.startNightly, client, tableName, config.tenants, '2027-02-15', 60_000);
+    const toLead = async () =>
+      ((await (await fetch(`${endpoints.ses}/store`)).json()) as { emails: SentEmail[] }).emails.filter((e) => e.destination.to.includes(`lead@${tenant}.example`));
+    await waitFor(async () => ((await toLead()).length === 1 ? true : undefined), 20_000, 'the email to the saved recipient');
     expect(await storedQueues()).toEqual(await expectedQueues('2027-02-15'));
     expect(Object.keys(later!.run.counts).some((k) => k.startsWith('closed:') || k.startsWith('updated:'))).toBe(true);
   });
