@@ -58,37 +58,15 @@ export class WorkItemStore {
   }
 
   /** One page of a queue's open work items, highest priority first. */
-  async pageQueue(tenantId: string, queue: FollowUpQueue, limit: number, cursor?: Record<string, unknown>): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
+  pageQueue(tenantId: string, queue: FollowUpQueue, limit: number, cursor?: Record<string, unknown>): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
     const { workQueue } = tableDesign.indexes;
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: workQueue.name,
-        KeyConditionExpression: '#q = :q',
-        ExpressionAttributeNames: { '#q': workQueue.partitionKey },
-        ExpressionAttributeValues: { ':q': queueIndexKey(tenantId, queue, '')[workQueue.partitionKey] },
-        Limit: limit,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    return { items: (result.Items ?? []).map(fromItem), ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+    return this.pageIndex(workQueue, queueIndexKey(tenantId, queue, '')[workQueue.partitionKey]!, limit, cursor);
   }
 
   /** One page of the open work items assigned to one assignee (`biller:<id>`, `team:<name>` or `pool`), best first. */
-  async pageAssignee(tenantId: string, assignee: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
+  pageAssignee(tenantId: string, assignee: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
     const { assigneeQueue } = tableDesign.indexes;
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: assigneeQueue.name,
-        KeyConditionExpression: '#a = :a',
-        ExpressionAttributeNames: { '#a': assigneeQueue.partitionKey },
-        ExpressionAttributeValues: { ':a': assigneeIndexKey(tenantId, assignee, '')[assigneeQueue.partitionKey] },
-        Limit: limit,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    return { items: (result.Items ?? []).map(fromItem), ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+    return this.pageIndex(assigneeQueue, assigneeIndexKey(tenantId, assignee, '')[assigneeQueue.partitionKey]!, limit, cursor);
   }
 
   async get(tenantId: string, claimId: string): Promise<WorkItem | undefined> {
@@ -279,6 +257,26 @@ export class WorkItemStore {
         }),
       ),
     );
+  }
+
+  private async pageIndex(
+    index: { readonly name: string; readonly partitionKey: string },
+    partition: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': index.partitionKey },
+        ExpressionAttributeValues: { ':p': partition },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return { items: (result.Items ?? []).map(fromItem), ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
   }
 
   private indexAttributes(tenantId: string, claimId: string, plan: Pick<WorkItemPlan, 'queue' | 'assignee' | 'priority' | 'dueOn'>): Record<string, string> {

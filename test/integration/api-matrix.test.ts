@@ -1,26 +1,23 @@
 // Every route against every kind of caller: no token, forged or expired token (401), the wrong role (403), and a
 // user of another tenant (404, exactly as for a resource that does not exist).
 import { generateKeyPair, SignJWT } from 'jose';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../functions/shared/auth.js';
 import { claimEvent } from '../../functions/domain/claim-events.js';
 import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
 import { WorkItemStore } from '../../functions/store/work-item-store.js';
-import { startApiServer, stopServer } from '../../local/api-server.js';
-import { createDevAuth, localAudience, localIssuer, type DevAuth } from '../../local/dev-auth.js';
+import { localAudience, localIssuer, type DevAuth } from '../../local/dev-auth.js';
 import { demoClaimEvents } from '../../local/demo-data.js';
 import { runNight } from '../../local/nightly-driver.js';
-import { freePort } from '../../local/processes.js';
 import type { Runtime } from '../../local/runtime.js';
-import { directIngest, documentClient, localStack, startTestRuntime, testConfig, uniqueTenant } from './harness.js';
+import { directIngest, documentClient, localStack, startTestApi, testConfig, uniqueTenant } from './harness.js';
 
 const tenantA = uniqueTenant('matrix-a');
 const tenantB = uniqueTenant('matrix-b');
 const config = testConfig([tenantA, tenantB]);
 let runtime: Runtime;
-let server: Server;
+let stopApi: () => Promise<void>;
 let auth: DevAuth;
 let base: string;
 let claimId: string;
@@ -62,17 +59,12 @@ beforeAll(async () => {
   for (const events of demoClaimEvents({ tenantId: tenantA, claims: 60, today: '2026-11-20', seed: 41 })) {
     for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
   }
-  ({ runtime } = await startTestRuntime(config));
+  ({ runtime, auth, base, stop: stopApi } = await startTestApi(config));
   await runNight(runtime.startNightly, documentClient(), localStack().tableName, [config.tenants[0]!], '2026-11-21', 60_000);
   claimId = (await new WorkItemStore(documentClient(), localStack().tableName).listQueue(tenantA, 'denials'))[0]!.claimId;
-  auth = await createDevAuth();
-  const port = await freePort();
-  server = await startApiServer({ port, handler: runtime.handlers.api, auth });
-  base = `http://127.0.0.1:${port}`;
 });
 afterAll(async () => {
-  await stopServer(server);
-  await runtime.stop();
+  await stopApi();
 });
 
 describe.each(routes.map((r) => [`${r.method} ${r.path().replace(tenantA, 'A').replace('undefined', '{id}')}`, r] as const))('%s', (_, route) => {

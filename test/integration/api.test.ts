@@ -1,21 +1,18 @@
 // The API behind the local HTTP server, as API Gateway with the JWT authorizer would serve it.
 import { SignJWT, generateKeyPair } from 'jose';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimEvent } from '../../functions/domain/claim-events.js';
 import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
-import { startApiServer, stopServer } from '../../local/api-server.js';
-import { createDevAuth, localAudience, localIssuer, type DevAuth } from '../../local/dev-auth.js';
-import { freePort } from '../../local/processes.js';
+import { localAudience, localIssuer, type DevAuth } from '../../local/dev-auth.js';
 import type { Runtime } from '../../local/runtime.js';
-import { directIngest, documentClient, localStack, startTestRuntime, submittedEvent, testConfig, uniqueTenant } from './harness.js';
+import { directIngest, documentClient, localStack, startTestApi, submittedEvent, testConfig, uniqueTenant } from './harness.js';
 
 const tenantA = uniqueTenant('api-a');
 const tenantB = uniqueTenant('api-b');
 const config = testConfig([tenantA, tenantB]);
 let runtime: Runtime;
-let server: Server;
+let stopApi: () => Promise<void>;
 let auth: DevAuth;
 let base: string;
 
@@ -27,15 +24,10 @@ beforeAll(async () => {
   const claims = new ClaimStore(documentClient(), localStack().tableName, config.shardCount);
   await ingestClaimEvent(claims, claimEvent.parse(submittedEvent(tenantA, 'CLM-A1')), directIngest);
   await ingestClaimEvent(claims, claimEvent.parse(submittedEvent(tenantB, 'CLM-B1')), directIngest);
-  ({ runtime } = await startTestRuntime(config));
-  auth = await createDevAuth();
-  const port = await freePort();
-  server = await startApiServer({ port, handler: runtime.handlers.api, auth });
-  base = `http://127.0.0.1:${port}`;
+  ({ runtime, auth, base, stop: stopApi } = await startTestApi(config));
 });
 afterAll(async () => {
-  await stopServer(server);
-  await runtime.stop();
+  await stopApi();
 });
 
 describe('the biller API', () => {

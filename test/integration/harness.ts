@@ -7,7 +7,10 @@ import { inject } from 'vitest';
 import { parseAppConfig, type AppConfig } from '../../functions/shared/config-schema.js';
 import type { QueueKey } from '../../functions/shared/resources.js';
 import { localClientConfig, type LocalStack } from '../../local/emulators.js';
+import { startApiServer, stopServer } from '../../local/api-server.js';
 import { demoNpi } from '../../local/demo-data.js';
+import { createDevAuth, type DevAuth } from '../../local/dev-auth.js';
+import { freePort } from '../../local/processes.js';
 import { startRuntime, type Runtime } from '../../local/runtime.js';
 
 export const localStack = (): LocalStack => ({ ...inject('localStack'), stop: async () => undefined });
@@ -103,6 +106,23 @@ export const visibleCount = async (url: string): Promise<number> => {
   const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
   client.destroy();
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+};
+
+/** The API behind the local API Gateway stand-in, over the test runtime, with its own signing key. */
+export const startTestApi = async (config: AppConfig): Promise<{ runtime: Runtime; auth: DevAuth; base: string; stop: () => Promise<void> }> => {
+  const { runtime } = await startTestRuntime(config);
+  const auth = await createDevAuth();
+  const port = await freePort();
+  const server = await startApiServer({ port, handler: runtime.handlers.api, auth });
+  return {
+    runtime,
+    auth,
+    base: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await stopServer(server);
+      await runtime.stop();
+    },
+  };
 };
 
 /** How the tests apply events directly (the seed path): every tenant known, received now. */

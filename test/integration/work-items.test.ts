@@ -1,5 +1,4 @@
 // Billers taking work: the ranked list, and leases that never give two billers the same claim.
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimEvent } from '../../functions/domain/claim-events.js';
 import { followUpQueues } from '../../functions/domain/tenant-settings.js';
@@ -7,19 +6,17 @@ import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js
 import { ClaimStore } from '../../functions/store/claim-store.js';
 import { HistoryStore } from '../../functions/store/history-store.js';
 import { WorkItemStore } from '../../functions/store/work-item-store.js';
-import { startApiServer, stopServer } from '../../local/api-server.js';
-import { createDevAuth, type DevAuth } from '../../local/dev-auth.js';
+import { type DevAuth } from '../../local/dev-auth.js';
 import { demoClaimEvents } from '../../local/demo-data.js';
 import { runNight } from '../../local/nightly-driver.js';
-import { freePort } from '../../local/processes.js';
 import type { Runtime } from '../../local/runtime.js';
-import { directIngest, documentClient, localStack, startTestRuntime, testConfig, uniqueTenant } from './harness.js';
+import { directIngest, documentClient, localStack, startTestApi, testConfig, uniqueTenant } from './harness.js';
 
 const tenantA = uniqueTenant('work-a');
 const tenantB = uniqueTenant('work-b');
 const config = testConfig([tenantA, tenantB]);
 let runtime: Runtime;
-let server: Server;
+let stopApi: () => Promise<void>;
 let auth: DevAuth;
 let base: string;
 let openItems = 0;
@@ -33,18 +30,13 @@ beforeAll(async () => {
   for (const events of demoClaimEvents({ tenantId: tenantA, claims: 160, today: '2026-11-20', seed: 31 })) {
     for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
   }
-  ({ runtime } = await startTestRuntime(config));
+  ({ runtime, auth, base, stop: stopApi } = await startTestApi(config));
   await runNight(runtime.startNightly, documentClient(), localStack().tableName, [config.tenants[0]!], '2026-11-21', 60_000);
   const store = new WorkItemStore(documentClient(), localStack().tableName);
   for (const queue of followUpQueues) openItems += (await store.listQueue(tenantA, queue)).length;
-  auth = await createDevAuth();
-  const port = await freePort();
-  server = await startApiServer({ port, handler: runtime.handlers.api, auth });
-  base = `http://127.0.0.1:${port}`;
 });
 afterAll(async () => {
-  await stopServer(server);
-  await runtime.stop();
+  await stopApi();
 });
 
 describe('work items', () => {
