@@ -36,12 +36,15 @@ export const acknowledgeNagFindings = (stateful: StatefulStack, service: Service
   acknowledge(service.api.httpApi, {
     'AwsSolutions-APIG4': 'GET /health (uptime checks) and GET /openapi.json (the public API description) are open on purpose and reveal no data. Every other route has the JWT authorizer.',
   });
-  const schedulerRole = service.node.children.find((c) => c.node.id.startsWith('SchedulerRoleForTarget'));
-  if (schedulerRole) {
+  // One scheduler role per target: the nightly starter (Lambda) and the watch (the notification queue).
+  for (const schedulerRole of service.node.children.filter((c) => c.node.id.startsWith('SchedulerRoleForTarget'))) {
     acknowledge(schedulerRole, {
       [`AwsSolutions-IAM5[Resource::<${service.getLogicalId(service.nightly.starter.node.defaultChild as never)}.Arn>:*]`]:
         'The scheduler may invoke the nightly starter function and its versions, nothing else.',
-      'HIPAA.Security-IAMNoInlinePolicy': 'CDK-generated policy for the scheduler role: lambda:InvokeFunction on the nightly starter only.',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]':
+        'CDK grant for the watch schedule to send to the encrypted notification queue: GenerateDataKey on the one data key.',
+      'HIPAA.Security-IAMNoInlinePolicy':
+        'CDK-generated policies for the scheduler roles: invoke the nightly starter only, or send to the notification queue only.',
     });
   }
   acknowledge(stateful.claims, {

@@ -1,18 +1,29 @@
 // Email: an SES configuration set that requires TLS, and the function that sends digests, reminders and alerts.
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as ses from 'aws-cdk-lib/aws-ses';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueuesEnv } from '../functions/shared/dead-letter-depth.js';
+import { watchEveryMinutes } from '../functions/shared/resources.js';
 import type { FunctionDefaults } from './service-stack.js';
 import { FollowupFunction } from './followup-function.js';
 
 export interface NotificationsProps extends FunctionDefaults {
   readonly senderAddress: string;
+  /** Every dead-letter queue of the deployment, by name: their depth is in the digest and the dead-letter alert. */
+  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  /** Where the watch schedule's failed deliveries go. */
+  readonly scheduleDeadLetters: sqs.IQueue;
 }
+
 
 export class Notifications extends Construct {
   readonly sender: FollowupFunction;
   readonly configurationSet: ses.ConfigurationSet;
+  readonly watch: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
@@ -30,10 +41,27 @@ export class Notifications extends Construct {
         ...props.functionProps.environment,
         SENDER_ADDRESS: props.senderAddress,
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+        [deadLetterQueuesEnv]: Stack.of(this).toJsonString(Object.fromEntries(Object.entries(props.deadLetterQueues).map(([name, q]) => [name, q.queueUrl]))),
       },
     })
       .bindTable(props.table)
       .consume(props.queues.notifications);
+
+    this.sender.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: Object.values(props.deadLetterQueues).map((q) => q.queueArn) }),
+    );
+
+    // Late runs are noticed by looking: a run that never completes sends no message of its own.
+    this.watch = new scheduler.Schedule(this, 'Watch', {
+      description: 'Looks for nightly runs not complete by their time and for dead letters (threshold alerts)',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(watchEveryMinutes)),
+      target: new targets.SqsSendMessage(props.queues.notifications.queue, {
+        input: scheduler.ScheduleTargetInput.fromObject({ kind: 'watch', at: scheduler.ContextAttribute.scheduledTime }),
+        deadLetterQueue: props.scheduleDeadLetters,
+        retryAttempts: 3,
+        maxEventAge: Duration.minutes(watchEveryMinutes),
+      }),
+    });
 
     const stack = Stack.of(this);
     const domain = props.senderAddress.split('@')[1]!;

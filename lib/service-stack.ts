@@ -70,6 +70,11 @@ export class ServiceStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications', {
       ...defaults,
       senderAddress: config.senderAddress,
+      deadLetterQueues: {
+        ...Object.fromEntries(Object.entries(props.queues).map(([key, queue]) => [key, queue.deadLetterQueue])),
+        'nightly-trigger': this.nightly.triggerDeadLetters,
+      },
+      scheduleDeadLetters: this.nightly.triggerDeadLetters,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', { alarmKey: logKey, operatorEmail: config.operatorEmail });

@@ -1,11 +1,8 @@
 // Moves a dead-letter queue's messages back to their queue (what SQS's "start DLQ redrive" does in AWS; the
 // local emulator lacks StartMessageMoveTask).
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
-export const visibleMessages = async (client: SQSClient, queueUrl: string): Promise<number> => {
-  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
-};
+export { visibleMessages } from '../functions/shared/dead-letter-depth.js';
 
 /** Moves every visible message from `deadLetterUrl` to `queueUrl`; returns how many moved. */
 export const redrive = async (client: SQSClient, deadLetterUrl: string, queueUrl: string): Promise<number> => {

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import sesLocalModule from 'aws-ses-v2-local';
 import { buildApp as buildFauxqs } from 'fauxqs';
+import { deadLetterQueuesEnv } from '../functions/shared/dead-letter-depth.js';
 import { queueKeys, queues, tableDesign, visibilityTimeoutSeconds, type QueueKey } from '../functions/shared/resources.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { freePort } from './processes.js';
@@ -157,6 +158,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SESV2: endpoints.ses,
       TABLE_NAME: tableName,
       ...Object.fromEntries(queueKeys.map((key) => [`${key.toUpperCase()}_QUEUE_URL`, queueUrls[key]])),
+      [deadLetterQueuesEnv]: JSON.stringify(Object.fromEntries(queueKeys.map((key) => [key, deadLetterUrls[key]]))),
     };
     return { endpoints, tableName, queueUrls, deadLetterUrls, env, stop };
   } catch (error) {

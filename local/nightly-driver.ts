@@ -43,7 +43,7 @@ export const runNight = async (
 
 /** Per queue: how many work items the night opened, updated and closed. */
 export const queueCounts = (counts: Readonly<Record<string, number>>): Array<{ queue: string; opened: number; updated: number; closed: number }> => {
-  const queues = [...new Set(Object.keys(counts).filter((k) => k.includes(':')).map((k) => k.split(':')[1]!))].sort();
+  const queues = [...new Set(Object.keys(counts).filter((k) => /^(opened|updated|closed):/.test(k)).map((k) => k.split(':')[1]!))].sort();
   return queues.map((queue) => ({ queue, opened: counts[`opened:${queue}`] ?? 0, updated: counts[`updated:${queue}`] ?? 0, closed: counts[`closed:${queue}`] ?? 0 }));
 };
 

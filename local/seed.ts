@@ -21,8 +21,13 @@ export interface SeedProgress {
   stop(): void;
 }
 
-/** Demo settings: who works what, and a few contracted rates so underpayments show. */
+/**
+ * Demo settings: who works what, a few contracted rates so underpayments show, the demo biller's reminder address
+ * (the demo biller works the denials over $500 and is on the front-end team), and alert thresholds to try.
+ */
 export const demoSettings = {
+  billers: [{ userId: 'demo-biller', email: 'biller@demo.example', displayName: 'Demo Biller', teams: ['front-end'] }],
+  alerts: { percentArOver90Above: 25, timelyFilingRiskCentsAbove: 500_000, deadLettersNotEmpty: true, runCompleteBy: '06:00' },
   assignmentRules: [
     { queue: 'denials', minDollarsCents: 50_000, assignee: 'biller:demo-biller' },
     { queue: 'rejections', assignee: 'team:front-end' },

@@ -6,6 +6,9 @@ import { Cron } from 'croner';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AppConfig } from '../functions/shared/config-schema.js';
+import type { NotificationMessage } from '../functions/shared/messages.js';
+import { sendMessages } from '../functions/shared/queue-sender.js';
+import { watchEveryMinutes } from '../functions/shared/resources.js';
 import { startApiServer, stopServer } from './api-server.js';
 import { createDevAuth, type DevAuth, type DevUser } from './dev-auth.js';
 import { localClientConfig, startLocalStack, type LocalStack } from './emulators.js';
@@ -78,6 +81,12 @@ export const startLocalSystem = async (options: LocalSystemOptions): Promise<Loc
         });
         stops.push(async () => job.stop());
       }
+      // The watch schedule (late runs, dead letters), as EventBridge Scheduler sends it in AWS.
+      const watch = new Cron(`*/${watchEveryMinutes} * * * *`, () => {
+        const message: NotificationMessage = { kind: 'watch', at: new Date().toISOString() };
+        sendMessages(runtime.sqs, stack.queueUrls.notifications, [message]).catch((e: Error) => options.onError?.('schedule', e));
+      });
+      stops.push(async () => watch.stop());
     }
     return { stack, runtime, documentClient, auth, apiUrl: `http://127.0.0.1:${options.apiPort}`, seededClaims, stop };
   } catch (error) {

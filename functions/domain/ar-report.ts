@@ -23,6 +23,12 @@ export interface ArReport {
   readonly percentOver120: number;
 }
 
+/** Part of a total in percent, one decimal (0 when there is no total). */
+export const percentOf = (part: number, total: number): number => (total === 0 ? 0 : Math.round((part / total) * 1000) / 10);
+
+/** Dollars a claim holds in AR: the payer's balance on an open claim. */
+export const arCentsOf = (claim: Claim): number => (claim.open && claim.money.payerBalanceCents > 0 ? claim.money.payerBalanceCents : 0);
+
 /** Folds claims into an AR report one at a time, so a tenant of any size is read page by page. */
 export class ArAccumulator {
   private readonly rows = new Map<string, { claims: number; arCents: number; byBucket: Record<string, number> }>();
@@ -41,12 +47,12 @@ export class ArAccumulator {
   }
 
   add(claim: Claim): void {
-    if (!claim.open || claim.money.payerBalanceCents <= 0) return;
+    const cents = arCentsOf(claim);
+    if (cents === 0) return;
     const days = ageOf(claim, this.asOf, this.basis, this.bounds).days;
     const bucket = bucketOf(days, this.bounds);
     const key = this.groupBy === 'bucket' ? bucket : claim.payer.name;
     const row = this.rows.get(key) ?? { claims: 0, arCents: 0, byBucket: {} };
-    const cents = claim.money.payerBalanceCents;
     row.claims++;
     row.arCents += cents;
     row.byBucket[bucket] = (row.byBucket[bucket] ?? 0) + cents;
@@ -58,7 +64,7 @@ export class ArAccumulator {
   }
 
   report(): ArReport {
-    const percent = (part: number): number => (this.total === 0 ? 0 : Math.round((part / this.total) * 1000) / 10);
+    const percent = (part: number): number => percentOf(part, this.total);
     const rows = [...this.rows.entries()].map(([key, row]) => ({ key, ...row }));
     if (this.groupBy === 'payer') rows.sort((a, b) => b.arCents - a.arCents || a.key.localeCompare(b.key));
     return {

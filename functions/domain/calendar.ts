@@ -27,3 +27,9 @@ const epochDay = (date: CalendarDate): number =>
 export const daysBetween = (from: CalendarDate, to: CalendarDate): number => epochDay(to) - epochDay(from);
 
 export const addDays = (date: CalendarDate, days: number): CalendarDate => new Date((epochDay(date) + days) * 86_400_000).toISOString().slice(0, 10);
+
+/** The local time of day, HH:MM, in `timeZone` at the instant `at`. */
+export const localTimeAt = (at: string, timeZone: string): string => {
+  const time = Temporal.Instant.from(at).toZonedDateTimeISO(timeZone);
+  return `${String(time.hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;
+};

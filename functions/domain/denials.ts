@@ -29,6 +29,20 @@ assign('timely-filing', ['29']);
 assign('non-covered', ['35', '49', '96', '119', '204', '242']);
 assign('credentialing', ['52', '170', '185', 'B7']);
 
+/** Category names as billers say them. */
+export const categoryTitles: Record<DenialCategory, string> = {
+  coding: 'Coding',
+  authorization: 'Authorization',
+  'eligibility-cob': 'Eligibility / COB',
+  'medical-necessity': 'Medical necessity',
+  'missing-information': 'Missing information',
+  duplicate: 'Duplicate',
+  'timely-filing': 'Timely filing',
+  'non-covered': 'Non-covered',
+  credentialing: 'Credentialing',
+  other: 'Other',
+};
+
 /** The work each category calls for, in a biller's words. */
 export const denialWork: Record<DenialCategory, string> = {
   coding: 'coding review and a corrected claim',

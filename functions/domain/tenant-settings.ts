@@ -2,6 +2,7 @@
 // Every field has a default, so a new tenant works before anyone configures it.
 import { z } from 'zod';
 import { calendarDate, procedureCode } from './claim-events.js';
+import { alertThresholds } from './alerts.js';
 import { payerRuleOverride } from './payer-rules.js';
 
 export const followUpQueues = [
@@ -15,6 +16,18 @@ export const followUpQueues = [
   'no-response',
 ] as const;
 export type FollowUpQueue = (typeof followUpQueues)[number];
+
+/** Queue names as billers say them. */
+export const queueTitles: Record<FollowUpQueue, string> = {
+  'credit-balance': 'Credit balances',
+  'timely-filing-expired': 'Timely filing expired',
+  rejections: 'Rejections',
+  denials: 'Denials',
+  underpaid: 'Underpayments',
+  'secondary-billing': 'Secondary billing',
+  'appeal-pending': 'Appeals pending',
+  'no-response': 'No response',
+};
 
 /** A contracted allowed amount per unit, for spotting underpayments hidden in CO-45. */
 export const contractRate = z.object({
@@ -35,6 +48,18 @@ export const assignmentRule = z.object({
 });
 export type AssignmentRule = z.infer<typeof assignmentRule>;
 
+/** A biller who gets the morning reminder: work assigned to them and to their teams. */
+export const billerContact = z.object({
+  /** The biller's user id (the `sub` of their login), as in `biller:<user id>` assignments. */
+  userId: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'a user id: letters, digits, . _ @ -'),
+  email: z.email(),
+  /** How the biller is named in managers' digests (never a patient's name). */
+  displayName: z.string().trim().min(1).max(80).optional(),
+  /** Teams whose work (assigned `team:<name>`) the reminder includes. */
+  teams: z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/)).max(20).default([]),
+});
+export type BillerContact = z.infer<typeof billerContact>;
+
 export const tenantSettings = z.object({
   /** Inclusive upper bounds of the aging buckets but the last (default 0-30, 31-60, 61-90, 91-120, 120+). */
   agingBuckets: z
@@ -50,6 +75,14 @@ export const tenantSettings = z.object({
   underpaymentThresholdCents: z.number().int().nonnegative().default(500),
   /** Who gets the managers' emails; when empty, the deployment configuration's managerEmails for the tenant. */
   managerEmails: z.array(z.email()).max(50).default([]),
+  /** Billers who get a reminder of their due work after each night. */
+  billers: z
+    .array(billerContact)
+    .max(500)
+    .refine((list) => new Set(list.map((b) => b.userId)).size === list.length, { message: 'each biller once' })
+    .default([]),
+  /** When managers are alerted; an alert with no threshold set is off. */
+  alerts: alertThresholds.default(alertThresholds.parse({})),
 });
 export type TenantSettings = z.infer<typeof tenantSettings>;
 

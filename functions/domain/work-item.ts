@@ -6,6 +6,7 @@ import { daysBetween, type CalendarDate } from './calendar.js';
 import type { Claim } from './claim.js';
 import { clocksOf, daysLeft, type Clock } from './clocks.js';
 import { denialLabel, denialWork, mainDenial, type DenialCategory } from './denials.js';
+import { dollars } from './money.js';
 import { limitsFor } from './payer-rules.js';
 import type { AssignmentRule, ContractRate, FollowUpQueue, TenantSettings } from './tenant-settings.js';
 
@@ -84,15 +85,18 @@ export const assigneeFor = (rules: readonly AssignmentRule[], queue: FollowUpQue
 
 const clockReason = (clock: Clock): Reason => ({ code: 'clock', kind: clock.kind, dueOn: clock.dueOn, ...(clock.level ? { level: clock.level } : {}) });
 
+/** The clocks running on a claim today, under the payer rules in force today (with the tenant's overrides). */
+export const claimClocks = (claim: Claim, settings: Pick<TenantSettings, 'payerRules'>, today: CalendarDate, followUpOn?: CalendarDate): Clock[] =>
+  clocksOf(
+    claim,
+    limitsFor({ payerType: claim.payer.type, state: claim.payer.state, payerId: claim.payer.id, participating: claim.participating }, today, settings.payerRules),
+    followUpOn,
+  );
+
 /** Routes an open claim: which queue, why, for how much, by when, and to whom. Pure: today is a parameter. */
 export const planWorkItem = (claim: Claim, settings: TenantSettings, today: CalendarDate, followUpOn?: CalendarDate): WorkItemPlan | undefined => {
   if (!claim.inFollowUp || claim.status === 'closed' || claim.status === 'written-off') return undefined;
-  const limits = limitsFor(
-    { payerType: claim.payer.type, state: claim.payer.state, payerId: claim.payer.id, participating: claim.participating },
-    today,
-    settings.payerRules,
-  );
-  const clocks = clocksOf(claim, limits, followUpOn);
+  const clocks = claimClocks(claim, settings, today, followUpOn);
   const clock = (kind: Clock['kind']) => clocks.find((c) => c.kind === kind);
   const due = (c: Clock | undefined) => c !== undefined && daysLeft(c, today) <= 0;
   const denial = mainDenial(claim);
@@ -163,7 +167,6 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
   };
 };
 
-const dollars = (cents: number): string => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const clockNames: Record<Clock['kind'], string> = {
   'timely-filing': 'timely filing',
   appeal: 'appeal',

@@ -11,7 +11,14 @@ const deps = nightlyDepsFromEnv(true);
 
 const processRecord = async (record: SQSRecord, context: Context): Promise<void> => {
   const message = agingShardMessage.parse(JSON.parse(record.body));
-  const outcome = await ageClaimsShard(deps, message, () => context.getRemainingTimeInMillis(), () => new Date().toISOString());
+  let outcome;
+  try {
+    outcome = await ageClaimsShard(deps, message, () => context.getRemainingTimeInMillis(), () => new Date().toISOString());
+  } catch (error) {
+    // The queue retries the shard; the run's health counts the failure for the managers' digest.
+    await deps.runs.countShardRetry(message.tenantId, message.runDate).catch(() => undefined);
+    throw error;
+  }
   logger.info('aging shard', { tenantId: message.tenantId, runDate: message.runDate, shard: message.shard, outcome });
 };
 

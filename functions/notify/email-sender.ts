@@ -1,6 +1,6 @@
 // Sends one email through SES v2 with both parts, under the configuration set that requires TLS.
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Email } from './run-complete-email.js';
+import type { Email } from './html.js';
 
 export interface EmailSenderOptions {
   readonly from: string;

@@ -74,6 +74,7 @@ export const recordAction = async (
     ...(appealLevel ? { appealLevel } : {}),
     ...(nextFollowUpOn ? { nextFollowUpOn } : {}),
   });
+  await deps.history.countAction(input.tenantId, input.today, input.userId);
 
   const ref = { tenantId: input.tenantId, claimId: input.claimId };
   if (nextFollowUpOn) await deps.workItems.setFollowUp(ref, nextFollowUpOn);

@@ -3,6 +3,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ageOf, bucketOf } from '../domain/aging.js';
 import { localDateAt, type CalendarDate } from '../domain/calendar.js';
+import { tallyClaim } from '../domain/night-summary.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
 import { planWorkItem, type WorkItemPlan } from '../domain/work-item.js';
 import type { AgingShardMessage, NightlyTrigger, NotificationMessage } from '../shared/messages.js';
@@ -71,11 +72,12 @@ const bump = (counts: Counts, name: string, by = 1): void => {
   counts[name] = (counts[name] ?? 0) + by;
 };
 
-/** Everything one claim needs tonight, written only where it differs from what is stored. */
+/** Everything one claim needs tonight, written only where it differs from what is stored; its part of the figures. */
 const ageOneClaim = async (deps: NightlyDeps, stored: StoredClaim, item: WorkItem | undefined, settings: TenantSettings, runDate: CalendarDate, counts: Counts): Promise<void> => {
   const { claim } = stored;
   bump(counts, 'claimsAged');
   const plan: WorkItemPlan | undefined = planWorkItem(claim, settings, runDate, item?.followUpOn);
+  tallyClaim(counts, claim, settings, runDate, plan, item);
   const bucket = bucketOf(ageOf(claim, runDate).days, settings.agingBuckets);
   const retire = plan === undefined && !claim.open;
   if (retire) {

@@ -29,6 +29,9 @@ export const agingShardMessage = z.object({
 export type AgingShardMessage = z.infer<typeof agingShardMessage>;
 
 export const notificationMessage = z.discriminatedUnion('kind', [
+  /** The last shard of a night: digest, reminders, portfolio digests, threshold alerts. */
   z.object({ kind: z.literal('run-complete'), tenantId: tenantIdSchema, runDate: calendarDate }),
+  /** The watch schedule (every 15 minutes): runs not complete by their time, dead letters. */
+  z.object({ kind: z.literal('watch'), at: z.iso.datetime({ offset: true }) }),
 ]);
 export type NotificationMessage = z.infer<typeof notificationMessage>;

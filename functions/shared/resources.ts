@@ -79,3 +79,6 @@ export const queueKeys = Object.keys(queues) as QueueKey[];
 /** Environment variable through which a function learns a queue's URL. */
 export const queueUrlEnv = (key: QueueKey): string => `${key.toUpperCase()}_QUEUE_URL`;
 export const tableNameEnv = 'TABLE_NAME';
+
+/** How often the watch schedule looks for nightly runs not complete by their time and for dead letters. */
+export const watchEveryMinutes = 15;

@@ -1,7 +1,7 @@
 // Biller actions on claims (history in the claim's partition) and the audit trail of who read or changed which claim.
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableDesign } from '../shared/resources.js';
-import { auditKey, claimActionKey, claimPartition } from './keys.js';
+import { activityKey, auditKey, claimActionKey, claimPartition } from './keys.js';
 
 export interface ClaimAction {
   readonly actionId: string;
@@ -23,6 +23,8 @@ export interface AuditEntry {
   readonly at: string;
   readonly requestId: string;
 }
+
+const actionCountPrefix = 'actions:';
 
 export class HistoryStore {
   constructor(
@@ -71,5 +73,28 @@ export class HistoryStore {
       }),
     );
     return Items as AuditEntry[];
+  }
+
+  /** Counts an action toward the user's work done on the tenant-local day `on` (one atomic add). */
+  async countAction(tenantId: string, on: string, userId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: activityKey(tenantId, on),
+        UpdateExpression: 'SET #kind = :kind ADD #user :one',
+        ExpressionAttributeNames: { '#kind': 'kind', '#user': `${actionCountPrefix}${userId}` },
+        ExpressionAttributeValues: { ':kind': 'activity', ':one': 1 },
+      }),
+    );
+  }
+
+  /** Actions recorded per user id on the tenant-local day `on`. */
+  async actionsByUser(tenantId: string, on: string): Promise<Record<string, number>> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: activityKey(tenantId, on), ConsistentRead: true }));
+    return Object.fromEntries(
+      Object.entries(Item ?? {})
+        .filter(([name]) => name.startsWith(actionCountPrefix))
+        .map(([name, count]) => [name.slice(actionCountPrefix.length), count as number]),
+    );
   }
 }

@@ -76,9 +76,22 @@ export const rejectedEventKey = (tenantId: string, receivedOn: string, receivedA
   [tableDesign.sortKey]: `${receivedAt}#${messageId}`,
 });
 
-export const sentEmailKey = (tenantId: string, runDate: string, kind: string, recipient: string) => ({
-  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#SENT#${runDate}`,
+/** One email sent (or being sent) for an occasion: a run date, or an alert's change ("alert:<kind>:<n>"). */
+export const sentEmailKey = (tenantId: string, occasion: string, kind: string, recipient: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#SENT#${occasion}`,
   [tableDesign.sortKey]: `${kind}#${recipient}`,
+});
+
+/** Actions billers recorded on one tenant-local day, counted per user (the digest's "work done"). */
+export const activityKey = (tenantId: string, on: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#ACTIVITY#${on}`,
+  [tableDesign.sortKey]: 'ACTIVITY',
+});
+
+/** Where a tenant's alert stands (crossed or clear), one item per kind of alert. */
+export const alertStateKey = (tenantId: string, alert: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#ALERT`,
+  [tableDesign.sortKey]: alert,
 });
 
 /** Tenant marker written by the local seed, so a second start knows the demo data is there. */

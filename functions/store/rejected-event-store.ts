@@ -38,4 +38,26 @@ export class RejectedEventStore {
     );
     return (Items ?? []) as RejectedEvent[];
   }
+
+  /** How many events were refused on a (UTC) day. */
+  async count(tenantId: string, receivedOn: string): Promise<number> {
+    const pk = rejectedEventKey(tenantId, receivedOn, '', '')[tableDesign.partitionKey];
+    let total = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': tableDesign.partitionKey },
+          ExpressionAttributeValues: { ':pk': pk },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      total += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return total;
+  }
 }

@@ -104,6 +104,22 @@ export class RunStore {
     }
   }
 
+  /** Counts a failed attempt at a shard of the run (run health in the digest). */
+  async countShardRetry(tenantId: string, runDate: string): Promise<void> {
+    await conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: runKey(tenantId, runDate),
+          UpdateExpression: 'ADD #retries :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#retries': `${countPrefix}shardRetries` },
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      ),
+    );
+  }
+
   /** Marks the run complete; returns false if it already was (only one caller goes on to send the digest). */
   complete(tenantId: string, runDate: string, attempt: number, completedAt: string): Promise<boolean> {
     return conditionally(

@@ -82,7 +82,7 @@ describe('the nightly run', () => {
 
     const emails = await waitFor(async () => ((await sentEmails()).length > 0 ? sentEmails() : undefined), 20_000, 'the email');
     expect(emails).toHaveLength(1);
-    expect(emails[0]!.body.text).toContain(`Open claims aged: ${inFollowUp}`);
+    expect(emails[0]!.body.text).toMatch(new RegExp(`Claims aged +${inFollowUp.toLocaleString('en-US')}\\n`));
     for (const identifier of identifiers) expect(JSON.stringify(emails[0])).not.toContain(identifier);
   });
 

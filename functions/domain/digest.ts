@@ -1,0 +1,94 @@
+// The managers' morning digest: what the night found for a practice, how it compares with the night before, who
+// has what on their desk, what got done, and whether the run was healthy. Counts, dollars, buckets and payer
+// names only: nothing here can name a patient or a claim.
+import { percentOf } from './ar-report.js';
+import { addDays, type CalendarDate } from './calendar.js';
+import type { NightSummary } from './night-summary.js';
+import type { BillerContact } from './tenant-settings.js';
+
+export interface RunHealth {
+  readonly status: 'running' | 'complete';
+  readonly claimsAged: number;
+  readonly durationSeconds?: number;
+  /** Shard messages that failed and were retried during the run. */
+  readonly shardRetries: number;
+  /** Claim events refused as invalid since the previous night (kept for an operator to correct and re-send). */
+  readonly refusedEvents: number;
+  /** Messages waiting in each dead-letter queue of the deployment. */
+  readonly deadLetters: ReadonlyArray<{ readonly queue: string; readonly messages: number }>;
+}
+
+export interface TenantDigest {
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly runDate: CalendarDate;
+  readonly night: NightSummary;
+  /** Change of % AR over 90 since the previous night, in percentage points; undefined without a previous night. */
+  readonly percentOver90Change?: number;
+  /** Open work per biller, team and the unassigned pool, by display name. */
+  readonly backlogByAssignee: ReadonlyArray<{ readonly name: string; readonly count: number; readonly cents: number }>;
+  /** Actions billers recorded on the day before the run (tenant-local), most first. */
+  readonly workDone: ReadonlyArray<{ readonly name: string; readonly actions: number }>;
+  readonly health: RunHealth;
+}
+
+/** The day whose work a digest reports: the tenant-local day before the run date. */
+export const workDayBefore = (runDate: CalendarDate): CalendarDate => addDays(runDate, -1);
+
+/** How an assignee is shown to a manager: the biller's display name, "Team x", or the unassigned pool. */
+export const assigneeName = (assignee: string, billers: readonly BillerContact[]): string => {
+  if (assignee === 'pool') return 'Unassigned pool';
+  if (assignee.startsWith('team:')) return `Team ${assignee.slice('team:'.length)}`;
+  const userId = assignee.startsWith('biller:') ? assignee.slice('biller:'.length) : assignee;
+  return billers.find((b) => b.userId === userId)?.displayName ?? userId;
+};
+
+export interface DigestInput {
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly runDate: CalendarDate;
+  readonly night: NightSummary;
+  readonly previousNight?: NightSummary;
+  /** Actions recorded per user id on the work day. */
+  readonly actionsByUser: Readonly<Record<string, number>>;
+  readonly billers: readonly BillerContact[];
+  readonly health: RunHealth;
+}
+
+export const tenantDigest = (input: DigestInput): TenantDigest => ({
+  tenantId: input.tenantId,
+  tenantName: input.tenantName,
+  runDate: input.runDate,
+  night: input.night,
+  ...(input.previousNight ? { percentOver90Change: Math.round((input.night.ar.percentOver90 - input.previousNight.ar.percentOver90) * 10) / 10 } : {}),
+  backlogByAssignee: input.night.backlogByAssignee.map((row) => ({ name: assigneeName(row.assignee, input.billers), count: row.count, cents: row.cents })),
+  workDone: Object.entries(input.actionsByUser)
+    .filter(([, actions]) => actions > 0)
+    .map(([userId, actions]) => ({ name: assigneeName(userId, input.billers), actions }))
+    .sort((a, b) => b.actions - a.actions || a.name.localeCompare(b.name)),
+  health: input.health,
+});
+
+export interface PortfolioTotals {
+  readonly arCents: number;
+  readonly over90Cents: number;
+  readonly percentOver90: number;
+  readonly timelyFilingRiskCents: number;
+  readonly newDenials: number;
+  readonly backlog: number;
+}
+
+/** Totals across the practices of a manager of several. */
+export const portfolioTotals = (digests: readonly TenantDigest[]): PortfolioTotals => {
+  const sum = (f: (d: TenantDigest) => number): number => digests.reduce((s, d) => s + f(d), 0);
+  const arCents = sum((d) => d.night.ar.totalCents);
+  const over90Cents = sum((d) => d.night.ar.over90Cents);
+  return {
+    arCents,
+    over90Cents,
+    percentOver90: percentOf(over90Cents, arCents),
+    timelyFilingRiskCents: sum((d) => d.night.timelyFilingRisk.cents),
+    newDenials: sum((d) => d.night.newDenials.reduce((s, row) => s + row.count, 0)),
+    backlog: sum((d) => d.night.backlogByQueue.reduce((s, row) => s + row.count, 0)),
+  };
+};

@@ -1,0 +1,139 @@
+// The managers' digest after a night, for one practice and across the practices of a manager of several.
+// Counts, dollars, buckets, payer and biller names, links: never a patient or claim identifier.
+import { categoryTitles } from '../domain/denials.js';
+import { portfolioTotals, type TenantDigest } from '../domain/digest.js';
+import { wholeDollars } from '../domain/money.js';
+import { timelyFilingRiskDays } from '../domain/night-summary.js';
+import { queueTitles } from '../domain/tenant-settings.js';
+import { appLink, barChart, email, figures, heading, link, paragraph, table, warnColor, type Email, type Section } from './html.js';
+
+/** Payers shown by name in the chart; the rest are summed as "All other payers". */
+export const payersShown = 8;
+
+const count = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const share = (part: number, total: number): string => (total === 0 ? '0.0%' : `${((part / total) * 100).toFixed(1)}%`);
+
+const change = (points: number | undefined): string =>
+  points === undefined ? 'no previous night to compare' : points === 0 ? 'unchanged since the previous night' : `${points > 0 ? 'up' : 'down'} ${Math.abs(points).toFixed(1)} points since the previous night`;
+
+const duration = (seconds: number | undefined): string => {
+  if (seconds === undefined) return 'still running';
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? `${m} min ${seconds % 60} s` : `${seconds} s`;
+};
+
+const headline = (d: TenantDigest): Section => {
+  const { ar, timelyFilingRisk, newDenials } = d.night;
+  const denials = newDenials.reduce((s, r) => s + r.count, 0);
+  return figures([
+    { label: 'AR outstanding', value: wholeDollars(ar.totalCents), note: count(ar.claims, 'claim') },
+    { label: '% AR over 90 days', value: `${ar.percentOver90.toFixed(1)}%`, note: change(d.percentOver90Change), warn: (d.percentOver90Change ?? 0) > 0 },
+    { label: `Timely-filing risk (${timelyFilingRiskDays} days)`, value: wholeDollars(timelyFilingRisk.cents), note: count(timelyFilingRisk.claims, 'claim'), warn: timelyFilingRisk.cents > 0 },
+    { label: 'New denials', value: denials.toLocaleString('en-US'), note: wholeDollars(newDenials.reduce((s, r) => s + r.cents, 0)) },
+  ]);
+};
+
+const arByBucket = (d: TenantDigest): Section[] => {
+  const { ar } = d.night;
+  return [
+    heading('AR by aging bucket (days since date of service)'),
+    barChart(ar.byBucket.map((row) => ({ label: `${row.bucket} days`, value: row.cents, shown: wholeDollars(row.cents) }))),
+    table(['Bucket', 'Dollars', 'Share'], ar.byBucket.map((row) => [`${row.bucket} days`, wholeDollars(row.cents), share(row.cents, ar.totalCents)])),
+  ];
+};
+
+const arByPayer = (d: TenantDigest): Section[] => {
+  const { ar } = d.night;
+  const top = ar.byPayer.slice(0, payersShown);
+  const rest = ar.byPayer.slice(payersShown).reduce((s, r) => s + r.cents, 0);
+  const rows = [...top.map((r) => ({ label: r.payer, cents: r.cents })), ...(rest > 0 ? [{ label: 'All other payers', cents: rest }] : [])];
+  return [
+    heading('AR by payer'),
+    barChart(rows.map((r) => ({ label: r.label, value: r.cents, shown: wholeDollars(r.cents) }))),
+    table(['Payer', 'Dollars', 'Share'], rows.map((r) => [r.label, wholeDollars(r.cents), share(r.cents, ar.totalCents)]), 'No AR outstanding.'),
+  ];
+};
+
+const work = (d: TenantDigest): Section[] => [
+  heading('Denials opened since the previous night'),
+  table(['Category', 'Claims', 'Dollars'], d.night.newDenials.map((r) => [categoryTitles[r.category], r.count.toLocaleString('en-US'), wholeDollars(r.cents)]), 'No new denials.'),
+  heading('Backlog per queue'),
+  table(['Queue', 'Items', 'Dollars'], d.night.backlogByQueue.map((r) => [queueTitles[r.queue], r.count.toLocaleString('en-US'), wholeDollars(r.cents)])),
+  heading('Backlog per biller'),
+  table(['Assigned to', 'Items', 'Dollars'], d.backlogByAssignee.map((r) => [r.name, r.count.toLocaleString('en-US'), wholeDollars(r.cents)]), 'No open work.'),
+  heading('Work done the day before'),
+  table(['Biller', 'Actions'], d.workDone.map((r) => [r.name, r.actions.toLocaleString('en-US')]), 'No actions were recorded.'),
+];
+
+const health = (d: TenantDigest): Section[] => {
+  const h = d.health;
+  const deadLetters = h.deadLetters.reduce((s, q) => s + q.messages, 0);
+  return [
+    heading('Run health'),
+    table(
+      ['Check', 'Result'],
+      [
+        ['Status', h.status === 'complete' ? 'Complete' : 'Running'],
+        ['Claims aged', h.claimsAged.toLocaleString('en-US')],
+        ['Duration', duration(h.durationSeconds)],
+        ['Shard retries', h.shardRetries.toLocaleString('en-US')],
+        ['Claim events refused', h.refusedEvents.toLocaleString('en-US')],
+        ['Dead-letter messages', deadLetters === 0 ? '0' : `${deadLetters} (${h.deadLetters.filter((q) => q.messages > 0).map((q) => `${q.queue}: ${q.messages}`).join(', ')})`],
+      ],
+    ),
+  ];
+};
+
+const footer = 'You receive this digest as a manager of the practice in claim-followup. It holds counts and dollars only, never patient information.';
+
+/** One practice's digest. */
+export const managerDigestEmail = (d: TenantDigest, appBaseUrl: string): Email =>
+  email(
+    `Follow-up digest: ${d.tenantName}, ${d.runDate}`,
+    `${d.tenantName}: follow-up digest for ${d.runDate}`,
+    [
+      headline(d),
+      ...arByBucket(d),
+      ...arByPayer(d),
+      ...work(d),
+      ...health(d),
+      link('Open the work queues', appLink(appBaseUrl, '/queues', { tenant: d.tenantId })),
+      link('Open the aging report by payer', appLink(appBaseUrl, '/reports/aging', { tenant: d.tenantId, groupBy: 'payer' })),
+    ],
+    footer,
+  );
+
+/** One digest across the practices of a manager of several: a row per practice, totals, links. */
+export const portfolioDigestEmail = (digests: readonly TenantDigest[], runDate: string, appBaseUrl: string): Email => {
+  const totals = portfolioTotals(digests);
+  const rows = digests.map((d) => [
+    d.tenantName,
+    wholeDollars(d.night.ar.totalCents),
+    `${d.night.ar.percentOver90.toFixed(1)}%`,
+    d.percentOver90Change === undefined ? 'n/a' : `${d.percentOver90Change > 0 ? '+' : ''}${d.percentOver90Change.toFixed(1)}`,
+    wholeDollars(d.night.timelyFilingRisk.cents),
+    d.night.newDenials.reduce((s, r) => s + r.count, 0).toLocaleString('en-US'),
+    d.night.backlogByQueue.reduce((s, r) => s + r.count, 0).toLocaleString('en-US'),
+  ]);
+  return email(
+    `Follow-up digest: ${digests.length} practices, ${runDate}`,
+    `Your practices: follow-up digest for ${runDate}`,
+    [
+      figures([
+        { label: 'AR outstanding', value: wholeDollars(totals.arCents), note: `${digests.length} practices` },
+        { label: '% AR over 90 days', value: `${totals.percentOver90.toFixed(1)}%` },
+        { label: `Timely-filing risk (${timelyFilingRiskDays} days)`, value: wholeDollars(totals.timelyFilingRiskCents), warn: totals.timelyFilingRiskCents > 0 },
+        { label: 'New denials', value: totals.newDenials.toLocaleString('en-US') },
+      ]),
+      heading('AR by practice'),
+      barChart(digests.map((d) => ({ label: d.tenantName, value: d.night.ar.totalCents, shown: wholeDollars(d.night.ar.totalCents) }))),
+      heading('% AR over 90 days by practice'),
+      barChart(digests.map((d) => ({ label: d.tenantName, value: d.night.ar.percentOver90, shown: `${d.night.ar.percentOver90.toFixed(1)}%` })), warnColor),
+      heading('Practices'),
+      table(['Practice', 'AR', '% > 90', 'Change (pts)', 'TF risk', 'New denials', 'Backlog'], rows),
+      paragraph('Each practice also gets its own digest with the details.'),
+      ...digests.map((d) => link(`${d.tenantName}: work queues`, appLink(appBaseUrl, '/queues', { tenant: d.tenantId }))),
+    ],
+    footer,
+  );
+};

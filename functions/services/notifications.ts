@@ -1,0 +1,273 @@
+// The emails a night calls for, apart from Lambda: the managers' digest (per practice, and one across practices for
+// a manager of several), the billers' reminders, and threshold alerts when they cross or clear. Every email is
+// claimed in the table before it is sent, so a redelivered message sends nothing twice; an address SES refuses is
+// recorded and skipped; a passing fault leaves the email unclaimed and fails the message so the queue retries it.
+import { alertChanges, readAlerts, type AlertKind, type AlertObservation, type AlertState } from '../domain/alerts.js';
+import { addDays, localDateAt, localTimeAt, type CalendarDate } from '../domain/calendar.js';
+import { tenantDigest, workDayBefore, type RunHealth, type TenantDigest } from '../domain/digest.js';
+import { summarizeNight, type NightSummary } from '../domain/night-summary.js';
+import { ReminderTally } from '../domain/reminder.js';
+import type { BillerContact, TenantSettings } from '../domain/tenant-settings.js';
+import { alertEmail } from '../notify/alert-email.js';
+import { managerDigestEmail, portfolioDigestEmail } from '../notify/digest-email.js';
+import type { Email } from '../notify/html.js';
+import { billerReminderEmail } from '../notify/reminder-email.js';
+import type { TenantConfig } from '../shared/config-schema.js';
+import type { DeadLetterDepth } from '../shared/dead-letter-depth.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AlertStateStore } from '../store/alert-state-store.js';
+import { HistoryStore } from '../store/history-store.js';
+import { RejectedEventStore } from '../store/rejected-event-store.js';
+import { RunStore, type NightlyRunRecord } from '../store/run-store.js';
+import { SentEmailStore } from '../store/sent-email-store.js';
+import { TenantSettingsStore } from '../store/tenant-settings-store.js';
+import { WorkItemStore } from '../store/work-item-store.js';
+
+export interface NotificationLog {
+  info(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+}
+
+export interface NotificationDeps {
+  readonly runs: RunStore;
+  readonly sent: SentEmailStore;
+  readonly settings: TenantSettingsStore;
+  readonly workItems: WorkItemStore;
+  readonly history: HistoryStore;
+  readonly alerts: AlertStateStore;
+  readonly rejected: RejectedEventStore;
+  readonly tenants: ReadonlyMap<string, TenantConfig>;
+  readonly deadLetters: DeadLetterDepth;
+  /** Sends one email to one address; resolves to the provider's message id. */
+  readonly send: (to: string, email: Email) => Promise<string>;
+  readonly appBaseUrl: string;
+  readonly now: () => string;
+  readonly log: NotificationLog;
+}
+
+/** The stores over one table, and what the caller brings: tenants, dead-letter depth, the sender, the clock. */
+export const notificationDeps = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  rest: Pick<NotificationDeps, 'tenants' | 'deadLetters' | 'send' | 'appBaseUrl' | 'now' | 'log'>,
+): NotificationDeps => ({
+  runs: new RunStore(client, tableName),
+  sent: new SentEmailStore(client, tableName),
+  settings: new TenantSettingsStore(client, tableName),
+  workItems: new WorkItemStore(client, tableName),
+  history: new HistoryStore(client, tableName),
+  alerts: new AlertStateStore(client, tableName),
+  rejected: new RejectedEventStore(client, tableName),
+  ...rest,
+});
+
+/** Some emails hit a passing fault: the message must be retried (what was sent is not sent again). */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+}
+
+/** SES refuses these for the address itself: retrying would not help. */
+const refusedForGood = new Set(['MessageRejected', 'BadRequestException', 'InvalidParameterValue']);
+
+type Outcome = 'sent' | 'already-sent' | 'refused' | 'retry';
+
+interface Delivery {
+  readonly tenantId: string;
+  readonly occasion: string;
+  readonly kind: string;
+  readonly to: string;
+  readonly email: Email;
+}
+
+/** Sends one email once: claimed first, then sent, then recorded. Logs carry the kind, never an address. */
+const deliver = async (deps: NotificationDeps, d: Delivery): Promise<Outcome> => {
+  if (!(await deps.sent.claim(d.tenantId, d.occasion, d.kind, d.to, deps.now()))) return 'already-sent';
+  try {
+    const messageId = await deps.send(d.to, d.email);
+    await deps.sent.markSent(d.tenantId, d.occasion, d.kind, d.to, messageId, deps.now());
+    return 'sent';
+  } catch (error) {
+    const name = (error as Error).name;
+    if (refusedForGood.has(name)) {
+      await deps.sent.markRefused(d.tenantId, d.occasion, d.kind, d.to, name, deps.now());
+      deps.log.warn('email refused for the address', { tenantId: d.tenantId, kind: d.kind, error: name });
+      return 'refused';
+    }
+    await deps.sent.release(d.tenantId, d.occasion, d.kind, d.to);
+    deps.log.warn('email not sent; the message will be retried', { tenantId: d.tenantId, kind: d.kind, error: name });
+    return 'retry';
+  }
+};
+
+const deliverAll = async (deps: NotificationDeps, deliveries: readonly Delivery[]): Promise<Outcome[]> => {
+  const outcomes: Outcome[] = [];
+  for (const d of deliveries) outcomes.push(await deliver(deps, d));
+  return outcomes;
+};
+
+/** Who gets a tenant's managers' emails: recipients an admin saved win over the deployment configuration. */
+const managerRecipients = (settings: TenantSettings, tenant: TenantConfig): readonly string[] =>
+  settings.managerEmails.length ? settings.managerEmails : tenant.managerEmails;
+
+const summaryOf = (run: NightlyRunRecord | undefined, settings: TenantSettings): NightSummary | undefined =>
+  run?.status === 'complete' ? summarizeNight(run.counts, settings.agingBuckets) : undefined;
+
+/** Everything a practice's digest says about a completed night. */
+const buildDigest = async (deps: NotificationDeps, tenant: TenantConfig, settings: TenantSettings, run: NightlyRunRecord, deadLetters: RunHealth['deadLetters']): Promise<TenantDigest> => {
+  const [previous, actionsByUser, refusedBefore, refusedOn] = await Promise.all([
+    deps.runs.get(tenant.id, addDays(run.runDate, -1)),
+    deps.history.actionsByUser(tenant.id, workDayBefore(run.runDate)),
+    deps.rejected.count(tenant.id, addDays(run.runDate, -1)),
+    deps.rejected.count(tenant.id, run.runDate),
+  ]);
+  const night = summarizeNight(run.counts, settings.agingBuckets);
+  const previousNight = summaryOf(previous, settings);
+  return tenantDigest({
+    tenantId: tenant.id,
+    tenantName: tenant.name,
+    runDate: run.runDate,
+    night,
+    ...(previousNight ? { previousNight } : {}),
+    actionsByUser,
+    billers: settings.billers,
+    health: {
+      status: run.status,
+      claimsAged: night.claimsAged,
+      ...(run.completedAt ? { durationSeconds: Math.max(0, Math.round((Date.parse(run.completedAt) - Date.parse(run.startedAt)) / 1000)) } : {}),
+      shardRetries: run.counts.shardRetries ?? 0,
+      refusedEvents: refusedBefore + refusedOn,
+      deadLetters,
+    },
+  });
+};
+
+/** The biller's due work, read from their index and their teams' (page by page), or undefined when none is due. */
+const reminderFor = async (deps: NotificationDeps, tenantId: string, biller: BillerContact, today: CalendarDate) => {
+  const tally = new ReminderTally(today);
+  for (const assignee of [`biller:${biller.userId}`, ...biller.teams.map((t) => `team:${t}`)]) {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await deps.workItems.pageAssignee(tenantId, assignee, 500, cursor);
+      for (const item of page.items) tally.add(item);
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return tally.reminder();
+};
+
+/**
+ * Reads the tenant's alerts, records each change of state (one worker wins each change) and emails every change
+ * not yet notified, including one a crash left unsent.
+ */
+const raiseAlerts = async (deps: NotificationDeps, tenant: TenantConfig, settings: TenantSettings, seen: AlertObservation): Promise<boolean> => {
+  const stored = await deps.alerts.all(tenant.id);
+  const states: Partial<Record<AlertKind, { state: AlertState; asOf: CalendarDate }>> = Object.fromEntries(
+    [...stored].map(([kind, alert]) => [kind, { state: alert.state, asOf: alert.reading.asOf }]),
+  );
+  for (const reading of alertChanges(states, readAlerts(settings.alerts, seen))) {
+    const previous = stored.get(reading.kind);
+    const at = deps.now();
+    if (await deps.alerts.change(tenant.id, reading, previous, at)) {
+      stored.set(reading.kind, { kind: reading.kind, state: reading.crossed ? 'crossed' : 'clear', change: (previous?.change ?? 0) + 1, notifiedChange: previous?.notifiedChange ?? 0, reading, changedAt: at });
+    }
+  }
+  let retry = false;
+  const recipients = managerRecipients(settings, tenant);
+  for (const alert of stored.values()) {
+    if (alert.notifiedChange >= alert.change) continue;
+    const mail = alertEmail(alert.reading, tenant, deps.appBaseUrl);
+    const kind = `alert-${alert.kind}-${alert.state === 'crossed' ? 'crossed' : 'cleared'}`;
+    const outcomes = await deliverAll(deps, recipients.map((to) => ({ tenantId: tenant.id, occasion: `alert:${alert.kind}:${alert.change}`, kind, to, email: mail })));
+    if (outcomes.includes('retry')) retry = true;
+    else await deps.alerts.notified(tenant.id, alert.kind, alert.change);
+    deps.log.info('alert', { tenantId: tenant.id, alert: alert.kind, state: alert.state, change: alert.change });
+  }
+  return retry;
+};
+
+const total = (deadLetters: RunHealth['deadLetters']): number => deadLetters.reduce((s, q) => s + q.messages, 0);
+
+/**
+ * A manager of several practices gets one more digest across them, once the last of their practices has completed
+ * the same run date. The send is recorded under the first of those practices, so two practices completing at once
+ * still send it once.
+ */
+const portfolioDigests = async (deps: NotificationDeps, runDate: CalendarDate, recipients: readonly string[], deadLetters: RunHealth['deadLetters']): Promise<Outcome[]> => {
+  const tenants = [...deps.tenants.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const settingsOf = new Map(await Promise.all(tenants.map(async (t) => [t.id, await deps.settings.get(t.id)] as const)));
+  const outcomes: Outcome[] = [];
+  for (const to of recipients) {
+    const theirs = tenants.filter((t) => managerRecipients(settingsOf.get(t.id)!, t).includes(to));
+    if (theirs.length < 2) continue;
+    const runs = await Promise.all(theirs.map((t) => deps.runs.get(t.id, runDate)));
+    if (runs.some((run) => run?.status !== 'complete')) continue;
+    const digests = await Promise.all(theirs.map((t, i) => buildDigest(deps, t, settingsOf.get(t.id)!, runs[i]!, deadLetters)));
+    const mail = portfolioDigestEmail(digests, runDate, deps.appBaseUrl);
+    outcomes.push(await deliver(deps, { tenantId: theirs[0]!.id, occasion: runDate, kind: 'portfolio-digest', to, email: mail }));
+  }
+  return outcomes;
+};
+
+/** A night completed: the digest, the portfolio digests, the reminders, and the alerts it decides. */
+export const onRunComplete = async (deps: NotificationDeps, tenantId: string, runDate: CalendarDate): Promise<void> => {
+  const tenant = deps.tenants.get(tenantId);
+  if (!tenant) throw new Error('the run-complete message names a tenant this deployment does not serve');
+  const run = await deps.runs.get(tenantId, runDate);
+  if (!run) throw new Error('no run record for the run-complete message');
+  if (run.status !== 'complete') {
+    // A re-run of the date started since: it sends its own message when it completes.
+    deps.log.info('run no longer complete; nothing sent', { tenantId, runDate });
+    return;
+  }
+  const settings = await deps.settings.get(tenantId);
+  const deadLetters = await deps.deadLetters();
+  const digest = await buildDigest(deps, tenant, settings, run, deadLetters);
+  const recipients = managerRecipients(settings, tenant);
+  // A re-run of a night is a new occasion: managers get the corrected figures.
+  const occasion = run.attempt > 1 ? `${runDate}.${run.attempt}` : runDate;
+  const digestMail = managerDigestEmail(digest, deps.appBaseUrl);
+  const outcomes = await deliverAll(deps, recipients.map((to) => ({ tenantId, occasion, kind: 'digest', to, email: digestMail })));
+
+  let reminders = 0;
+  for (const biller of settings.billers) {
+    const reminder = await reminderFor(deps, tenantId, biller, runDate);
+    if (!reminder) continue;
+    reminders++;
+    const mail = billerReminderEmail(reminder, { tenantId, tenantName: tenant.name, runDate, teams: biller.teams }, deps.appBaseUrl);
+    outcomes.push(await deliver(deps, { tenantId, occasion, kind: 'reminder', to: biller.email, email: mail }));
+  }
+  outcomes.push(...(await portfolioDigests(deps, runDate, recipients, deadLetters)));
+
+  const today = localDateAt(deps.now(), tenant.timeZone);
+  const retryAlerts = await raiseAlerts(deps, tenant, settings, {
+    asOf: runDate,
+    percentArOver90: digest.night.ar.percentOver90,
+    timelyFilingRiskCents: digest.night.timelyFilingRisk.cents,
+    deadLetterMessages: total(deadLetters),
+    // Only tonight's run decides whether tonight's run is late.
+    ...(runDate === today ? { run: { complete: true, localTime: localTimeAt(deps.now(), tenant.timeZone) } } : {}),
+  });
+  deps.log.info('night emails', { tenantId, runDate, sent: outcomes.filter((o) => o === 'sent').length, refused: outcomes.filter((o) => o === 'refused').length, reminders });
+  if (retryAlerts || outcomes.includes('retry')) throw new RetryLaterError('some emails hit a passing fault; the message will be retried');
+};
+
+/** The watch schedule: for every tenant, is tonight's run late, and is anything in a dead-letter queue? */
+export const onWatch = async (deps: NotificationDeps, at: string): Promise<void> => {
+  let deadLetters: number | undefined;
+  let retry = false;
+  for (const tenant of deps.tenants.values()) {
+    const settings = await deps.settings.get(tenant.id);
+    const { runCompleteBy, deadLettersNotEmpty } = settings.alerts;
+    if (!runCompleteBy && !deadLettersNotEmpty) continue;
+    const today = localDateAt(at, tenant.timeZone);
+    if (deadLettersNotEmpty && deadLetters === undefined) deadLetters = total(await deps.deadLetters());
+    const run = runCompleteBy ? await deps.runs.get(tenant.id, today) : undefined;
+    const seen: AlertObservation = {
+      asOf: today,
+      ...(deadLettersNotEmpty ? { deadLetterMessages: deadLetters } : {}),
+      ...(runCompleteBy ? { run: { complete: run?.status === 'complete', localTime: localTimeAt(at, tenant.timeZone) } } : {}),
+    };
+    if (await raiseAlerts(deps, tenant, settings, seen)) retry = true;
+  }
+  if (retry) throw new RetryLaterError('some alert emails hit a passing fault; the message will be retried');
+};
