@@ -1,4 +1,5 @@
-// Three layers of tests: pure unit tests, CDK assertions, and integration tests against the local emulators.
+// Four layers of tests: pure unit tests, CDK assertions, email rendering in headless Chromium, and integration tests
+// against the local emulators.
 import { defineConfig } from 'vitest/config';
 
 const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' };
@@ -7,6 +8,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env } },
+      // Debian's chromium, driven by playwright-core (.ci/run installs it when missing).
+      { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env, testTimeout: 60_000 } },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], env, testTimeout: 120_000, hookTimeout: 120_000 } },
       {
         test: {

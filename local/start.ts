@@ -69,7 +69,9 @@ try {
 
   if (!args['skip-night']) {
     console.log("Running tonight's follow-up run for every tenant…");
-    const summaries = await runNight(system.runtime.startNightly, system.documentClient, system.stack.tableName, config.tenants, undefined);
+    // Every demo practice runs the demo's today (the date the data was seeded for), whatever its time zone, so
+    // the manager of both gets the digest across them at once.
+    const summaries = await runNight(system.runtime.startNightly, system.documentClient, system.stack.tableName, config.tenants, today);
     console.log(formatNightSummary(summaries));
   }
 
@@ -93,6 +95,8 @@ Try:  curl -H "Authorization: Bearer <biller token>" "${system.apiUrl}/work-item
       curl -X POST -H "Authorization: Bearer <biller token>" "${system.apiUrl}/work-items/next"
       curl -H "Authorization: Bearer <manager token>" "${system.apiUrl}/reports/aging?tenant=${config.tenants[0]!.id}&groupBy=payer"
       npm run nightly -- --tenant ${config.tenants[0]!.id} --date <YYYY-MM-DD>   (in another terminal)
+      open ${system.stack.endpoints.ses}/   for the night's emails: managers' digests (manager@demo.example gets one
+      across both practices), the demo biller's reminder, and alerts (thresholds in the practice settings)
 
 Press Ctrl-C to stop.`);
 } catch (error) {

@@ -1,10 +1,10 @@
 // `npm start` as a user runs it: comes up with demo data, listens on loopback only, and Ctrl-C leaves nothing behind.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/processes.js';
+import { startSystem, stopWithCtrlC } from './local-process.js';
 
 const home = mkdtempSync(join(tmpdir(), 'claim-followup-e2e-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -52,29 +52,6 @@ const listeningAddresses = (pids: number[]): string[] => {
 
 const loopback = new Set(['0100007F', '0000000000000000FFFF00000100007F', '00000000000000000000000001000000']);
 
-const startSystem = async (port: number): Promise<{ child: ChildProcess; output: () => string }> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', String(port)], {
-    env: { ...process.env, CLAIM_FOLLOWUP_HOME: home, DEMO_CLAIMS_PER_TENANT: '150' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('Press Ctrl-C to stop.')) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { child, output: () => output };
-};
-
-const stopWithCtrlC = async (child: ChildProcess): Promise<number | null> => {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  return exited;
-};
-
 const commandOf = (pid: number): string => {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -95,7 +72,7 @@ const alive = (pid: number): boolean => {
 describe('npm start', () => {
   it.each([['first start (seeds)'], ['second start (same data)']])('%s: serves, listens on loopback only, and stops cleanly on Ctrl-C', async (label) => {
     const port = await freePort();
-    const { child, output } = await startSystem(port);
+    const { child, output } = await startSystem(home, port);
     const tree = processTree(child.pid!);
     try {
       expect(tree.length).toBeGreaterThanOrEqual(2); // node and the DynamoDB Local java child

@@ -147,6 +147,23 @@ describe('service stack', () => {
   it('sends email through an SES configuration set that requires TLS', () => {
     service.hasResourceProperties('AWS::SES::ConfigurationSet', { DeliveryOptions: { TlsPolicy: 'REQUIRE' } });
   });
+
+  it('watches every 15 minutes for late runs and dead letters, through the notification queue', () => {
+    service.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: Match.objectLike({
+        Input: JSON.stringify({ kind: 'watch', at: '<aws.scheduler.scheduled-time>' }),
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+    // The sender reads the depth of every dead-letter queue (the digest's run health, the dead-letter alert).
+    const sender = Object.values(service.findResources('AWS::Lambda::Function')).find((fn) => String(fn.Properties.Description).startsWith('Sends digests'))!;
+    const urls = JSON.stringify(sender.Properties.Environment.Variables.DEAD_LETTER_QUEUE_URLS);
+    for (const key of [...Object.keys(queues), 'nightly-trigger']) expect(urls).toContain(`\\"${key}\\":`);
+    service.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:GetQueueAttributes', Effect: 'Allow' })]) },
+    });
+  });
 });
 
 describe('cdk-nag', () => {
