@@ -45,6 +45,7 @@ export class Notifications extends Construct {
       },
     })
       .bindTable(props.table)
+      .bindQueueSender('notifications', props.queues.notifications)
       .consume(props.queues.notifications);
 
     this.sender.addToRolePolicy(

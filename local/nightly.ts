@@ -56,6 +56,7 @@ if (running) {
     args.rerun,
   );
   console.log(formatNightSummary(summaries));
+  console.log(`Its emails (digest, reminders, alerts): ${running.env.AWS_ENDPOINT_URL_SESV2}/`);
 } else {
   console.log('Starting the local system for this run (npm start is not running)…');
   const system = await startLocalSystem({
@@ -70,6 +71,7 @@ if (running) {
   try {
     const summaries = await runNight(system.runtime.startNightly, system.documentClient, system.stack.tableName, tenants, args.date, undefined, args.rerun);
     console.log(formatNightSummary(summaries));
+    console.log('(Its emails went to a local SES that stops with this run: run this beside `npm start` to read them.)');
   } finally {
     await system.stop();
   }

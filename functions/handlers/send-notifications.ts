@@ -1,14 +1,16 @@
-// Lambda: the emails of a completed night (digest, reminders, portfolio digests, alerts) and the watch schedule's
-// alerts (late runs, dead letters). Each email once per recipient, kind and occasion.
+// Lambda: the emails of a completed night (digest, portfolio digests, alerts; one reminder message per biller),
+// the reminders, and the watch schedule's alerts (late runs, dead letters). Each email once per recipient, kind and
+// occasion.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { sendEmail } from '../notify/email-sender.js';
-import { notificationDeps, onRunComplete, onWatch } from '../services/notifications.js';
+import { notificationDeps, onReminder, onRunComplete, onWatch } from '../services/notifications.js';
 import { dynamo, ses, sqs } from '../shared/clients.js';
 import { deadLetterDepth, deadLetterQueuesFromEnv } from '../shared/dead-letter-depth.js';
-import { requireEnv, tableName } from '../shared/env.js';
+import { queueUrl, requireEnv, tableName } from '../shared/env.js';
 import { notificationMessage } from '../shared/messages.js';
 import { logger, withObservability } from '../shared/observability.js';
+import { sendMessages } from '../shared/queue-sender.js';
 import { tenantDirectory } from '../shared/tenant-directory.js';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -17,6 +19,7 @@ const senderOptions = { from: requireEnv('SENDER_ADDRESS'), configurationSet: pr
 const deps = notificationDeps(dynamo(), tableName(), {
   tenants: tenantDirectory(),
   deadLetters: deadLetterDepth(sqs(), deadLetterQueuesFromEnv()),
+  enqueue: (messages) => sendMessages(sqs(), queueUrl('notifications'), messages),
   send: (to, email) => sendEmail(ses(), senderOptions, to, email),
   appBaseUrl: requireEnv('APP_BASE_URL'),
   now: () => new Date().toISOString(),
@@ -26,6 +29,7 @@ const deps = notificationDeps(dynamo(), tableName(), {
 const processRecord = async (record: SQSRecord): Promise<void> => {
   const message = notificationMessage.parse(JSON.parse(record.body));
   if (message.kind === 'run-complete') await onRunComplete(deps, message.tenantId, message.runDate);
+  else if (message.kind === 'reminder') await onReminder(deps, message.tenantId, message.runDate, message.userId);
   else await onWatch(deps, message.at);
 };
 

@@ -2,7 +2,7 @@
 // a manager of several), the billers' reminders, and threshold alerts when they cross or clear. Every email is
 // claimed in the table before it is sent, so a redelivered message sends nothing twice; an address SES refuses is
 // recorded and skipped; a passing fault leaves the email unclaimed and fails the message so the queue retries it.
-import { alertChanges, readAlerts, type AlertKind, type AlertObservation, type AlertState } from '../domain/alerts.js';
+import { alertChanges, readAlerts, type AlertKind, type AlertObservation, type AlertStanding } from '../domain/alerts.js';
 import { addDays, localDateAt, localTimeAt, type CalendarDate } from '../domain/calendar.js';
 import { tenantDigest, workDayBefore, type RunHealth, type TenantDigest } from '../domain/digest.js';
 import { summarizeNight, type NightSummary } from '../domain/night-summary.js';
@@ -14,6 +14,7 @@ import type { Email } from '../notify/html.js';
 import { billerReminderEmail } from '../notify/reminder-email.js';
 import type { TenantConfig } from '../shared/config-schema.js';
 import type { DeadLetterDepth } from '../shared/dead-letter-depth.js';
+import type { NotificationMessage } from '../shared/messages.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AlertStateStore } from '../store/alert-state-store.js';
 import { HistoryStore } from '../store/history-store.js';
@@ -38,6 +39,8 @@ export interface NotificationDeps {
   readonly rejected: RejectedEventStore;
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly deadLetters: DeadLetterDepth;
+  /** Puts messages on the notification queue (the reminders a night fans out). */
+  readonly enqueue: (messages: readonly NotificationMessage[]) => Promise<void>;
   /** Sends one email to one address; resolves to the provider's message id. */
   readonly send: (to: string, email: Email) => Promise<string>;
   readonly appBaseUrl: string;
@@ -49,7 +52,7 @@ export interface NotificationDeps {
 export const notificationDeps = (
   client: DynamoDBDocumentClient,
   tableName: string,
-  rest: Pick<NotificationDeps, 'tenants' | 'deadLetters' | 'send' | 'appBaseUrl' | 'now' | 'log'>,
+  rest: Pick<NotificationDeps, 'tenants' | 'deadLetters' | 'enqueue' | 'send' | 'appBaseUrl' | 'now' | 'log'>,
 ): NotificationDeps => ({
   runs: new RunStore(client, tableName),
   sent: new SentEmailStore(client, tableName),
@@ -109,6 +112,9 @@ const deliverAll = async (deps: NotificationDeps, deliveries: readonly Delivery[
 const managerRecipients = (settings: TenantSettings, tenant: TenantConfig): readonly string[] =>
   settings.managerEmails.length ? settings.managerEmails : tenant.managerEmails;
 
+/** The occasion a night's emails are sent once for; a re-run of a night is a new one (the corrected figures). */
+const occasionOf = (run: NightlyRunRecord): string => (run.attempt > 1 ? `${run.runDate}.${run.attempt}` : run.runDate);
+
 const summaryOf = (run: NightlyRunRecord | undefined, settings: TenantSettings): NightSummary | undefined =>
   run?.status === 'complete' ? summarizeNight(run.counts, settings.agingBuckets) : undefined;
 
@@ -161,7 +167,7 @@ const reminderFor = async (deps: NotificationDeps, tenantId: string, biller: Bil
  */
 const raiseAlerts = async (deps: NotificationDeps, tenant: TenantConfig, settings: TenantSettings, seen: AlertObservation): Promise<boolean> => {
   const stored = await deps.alerts.all(tenant.id);
-  const states: Partial<Record<AlertKind, { state: AlertState; asOf: CalendarDate }>> = Object.fromEntries(
+  const states: Partial<Record<AlertKind, AlertStanding>> = Object.fromEntries(
     [...stored].map(([kind, alert]) => [kind, { state: alert.state, asOf: alert.reading.asOf }]),
   );
   for (const reading of alertChanges(states, readAlerts(settings.alerts, seen))) {
@@ -223,19 +229,12 @@ export const onRunComplete = async (deps: NotificationDeps, tenantId: string, ru
   const deadLetters = await deps.deadLetters();
   const digest = await buildDigest(deps, tenant, settings, run, deadLetters);
   const recipients = managerRecipients(settings, tenant);
-  // A re-run of a night is a new occasion: managers get the corrected figures.
-  const occasion = run.attempt > 1 ? `${runDate}.${run.attempt}` : runDate;
+  const occasion = occasionOf(run);
   const digestMail = managerDigestEmail(digest, deps.appBaseUrl);
   const outcomes = await deliverAll(deps, recipients.map((to) => ({ tenantId, occasion, kind: 'digest', to, email: digestMail })));
 
-  let reminders = 0;
-  for (const biller of settings.billers) {
-    const reminder = await reminderFor(deps, tenantId, biller, runDate);
-    if (!reminder) continue;
-    reminders++;
-    const mail = billerReminderEmail(reminder, { tenantId, tenantName: tenant.name, runDate, teams: biller.teams }, deps.appBaseUrl);
-    outcomes.push(await deliver(deps, { tenantId, occasion, kind: 'reminder', to: biller.email, email: mail }));
-  }
+  // One message per biller: each reminder is its own small unit of work, retried on its own.
+  await deps.enqueue(settings.billers.map((biller) => ({ kind: 'reminder', tenantId, runDate, userId: biller.userId })));
   outcomes.push(...(await portfolioDigests(deps, runDate, recipients, deadLetters)));
 
   const today = localDateAt(deps.now(), tenant.timeZone);
@@ -247,8 +246,25 @@ export const onRunComplete = async (deps: NotificationDeps, tenantId: string, ru
     // Only tonight's run decides whether tonight's run is late.
     ...(runDate === today ? { run: { complete: true, localTime: localTimeAt(deps.now(), tenant.timeZone) } } : {}),
   });
-  deps.log.info('night emails', { tenantId, runDate, sent: outcomes.filter((o) => o === 'sent').length, refused: outcomes.filter((o) => o === 'refused').length, reminders });
+  deps.log.info('night emails', { tenantId, runDate, sent: outcomes.filter((o) => o === 'sent').length, refused: outcomes.filter((o) => o === 'refused').length, reminders: settings.billers.length });
   if (retryAlerts || outcomes.includes('retry')) throw new RetryLaterError('some emails hit a passing fault; the message will be retried');
+};
+
+/** A biller's reminder of a night: their due work as it stands now, if any. */
+export const onReminder = async (deps: NotificationDeps, tenantId: string, runDate: CalendarDate, userId: string): Promise<void> => {
+  const tenant = deps.tenants.get(tenantId);
+  if (!tenant) throw new Error('the reminder message names a tenant this deployment does not serve');
+  const [run, settings] = await Promise.all([deps.runs.get(tenantId, runDate), deps.settings.get(tenantId)]);
+  const biller = settings.billers.find((b) => b.userId === userId);
+  // Taken off the list since the night, or the night is being re-run (its own reminders follow): nothing to send.
+  if (!biller || run?.status !== 'complete') return;
+  const reminder = await reminderFor(deps, tenantId, biller, runDate);
+  if (!reminder) return;
+  const occasion = occasionOf(run);
+  const mail = billerReminderEmail(reminder, { tenantId, tenantName: tenant.name, runDate, teams: biller.teams }, deps.appBaseUrl);
+  if ((await deliver(deps, { tenantId, occasion, kind: 'reminder', to: biller.email, email: mail })) === 'retry') {
+    throw new RetryLaterError('the reminder hit a passing fault; the message will be retried');
+  }
 };
 
 /** The watch schedule: for every tenant, is tonight's run late, and is anything in a dead-letter queue? */

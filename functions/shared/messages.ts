@@ -31,6 +31,8 @@ export type AgingShardMessage = z.infer<typeof agingShardMessage>;
 export const notificationMessage = z.discriminatedUnion('kind', [
   /** The last shard of a night: digest, reminders, portfolio digests, threshold alerts. */
   z.object({ kind: z.literal('run-complete'), tenantId: tenantIdSchema, runDate: calendarDate }),
+  /** One biller's reminder after a night (the run-complete message fans these out, one per biller). */
+  z.object({ kind: z.literal('reminder'), tenantId: tenantIdSchema, runDate: calendarDate, userId: z.string().min(1) }),
   /** The watch schedule (every 15 minutes): runs not complete by their time, dead letters. */
   z.object({ kind: z.literal('watch'), at: z.iso.datetime({ offset: true }) }),
 ]);

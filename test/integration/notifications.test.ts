@@ -137,7 +137,8 @@ describe('the emails of a night', () => {
     const before = attemptsSoFar();
     await sendTo('notifications', { kind: 'run-complete', tenantId: practice, runDate: '2026-11-21' });
     await sendTo('notifications', { kind: 'run-complete', tenantId: sister, runDate: '2026-11-21' });
-    await processed(before, 2);
+    // The two messages, and the practice's two reminder messages they fan out again.
+    await processed(before, 4);
     expect(await emailsTo(manager, 'Follow-up digest')).toHaveLength(1);
     expect(await emailsTo(owner, 'Follow-up digest')).toHaveLength(3);
     expect(await emailsTo(ana)).toHaveLength(1);
@@ -170,6 +171,19 @@ describe('the emails of a night', () => {
     expect(next!.body.text).toMatch(/% AR over 90 days: [\d.]+% \((up|down) [\d.]+ points since the previous night|unchanged since the previous night\)/);
   });
 
+  it('sends the corrected digest and reminders again, once, when an operator re-runs a night', async () => {
+    const subject = `Follow-up digest: Test practice ${practice}, 2026-11-21`;
+    await runNight(runtime.startNightly, client, tableName, config.tenants.slice(0, 1), '2026-11-21', 60_000, true);
+    expect(await waitForEmails(manager, subject, 2)).toHaveLength(2);
+    const remindersOfTheNight = async () => (await emailsTo(ana, 'Your follow-up work')).filter((e) => e.body.text?.includes('your follow-up work for 2026-11-21'));
+    await waitFor(async () => ((await remindersOfTheNight()).length >= 2 ? true : undefined), 30_000, 'the re-run night reminder');
+    const before = attemptsSoFar();
+    await sendTo('notifications', { kind: 'run-complete', tenantId: practice, runDate: '2026-11-21' });
+    await processed(before, 3);
+    expect(await emailsTo(manager, subject)).toHaveLength(2);
+    expect(await remindersOfTheNight()).toHaveLength(2);
+  });
+
   it('alerts when a night is not complete by its time (the watch schedule), and when it completes', async () => {
     await settingsStore.put(sister, { managerEmails: [sisterManager], alerts: { runCompleteBy: '06:00' } }, 'test', new Date().toISOString());
     const late = () => emailsTo(sisterManager, 'Alert: The nightly run is not complete');
@@ -199,6 +213,7 @@ describe('sending, address by address', () => {
     ...notificationDeps(client, tableName, {
       tenants: new Map(config.tenants.map((t) => [t.id, t])),
       deadLetters: async () => [],
+      enqueue: async () => undefined, // these tenants have no billers
       send,
       appBaseUrl: config.appBaseUrl,
       now: () => new Date().toISOString(),
