@@ -21,12 +21,11 @@ export interface SeedProgress {
   stop(): void;
 }
 
-/**
- * Demo settings: who works what, a few contracted rates so underpayments show, the demo biller's reminder address
- * (the demo biller works the denials over $500 and is on the front-end team), and alert thresholds to try.
- */
+/** The demo biller's reminder address: they work the first demo practice (their token's only tenant). */
+const demoBillers = [{ userId: 'demo-biller', email: 'biller@demo.example', displayName: 'Demo Biller', teams: ['front-end'] }];
+
+/** Demo settings: who works what, a few contracted rates so underpayments show, and alert thresholds to try. */
 export const demoSettings = {
-  billers: [{ userId: 'demo-biller', email: 'biller@demo.example', displayName: 'Demo Biller', teams: ['front-end'] }],
   alerts: { percentArOver90Above: 25, timelyFilingRiskCentsAbove: 500_000, deadLettersNotEmpty: true, runCompleteBy: '06:00' },
   assignmentRules: [
     { queue: 'denials', minDollarsCents: 50_000, assignee: 'biller:demo-biller' },
@@ -75,7 +74,8 @@ export const seedDemoData = async (
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
-    await new TenantSettingsStore(client, tableName).put(tenant.tenantId, demoSettings, 'demo-seed', new Date().toISOString());
+    const billers = tenant.tenantId === config.tenants[0]!.id ? demoBillers : [];
+    await new TenantSettingsStore(client, tableName).put(tenant.tenantId, { ...demoSettings, billers }, 'demo-seed', new Date().toISOString());
     await client.send(
       new PutCommand({ TableName: tableName, Item: { ...seedMarkerKey(tenant.tenantId), claims: tenant.claims, seededOn: today } }),
     );
