@@ -198,17 +198,25 @@ const total = (deadLetters: RunHealth['deadLetters']): number => deadLetters.red
  * the same run date. The send is recorded under the first of those practices, so two practices completing at once
  * still send it once.
  */
-const portfolioDigests = async (deps: NotificationDeps, runDate: CalendarDate, recipients: readonly string[], deadLetters: RunHealth['deadLetters']): Promise<Outcome[]> => {
+const portfolioDigests = async (deps: NotificationDeps, night: TenantDigest, recipients: readonly string[], deadLetters: RunHealth['deadLetters']): Promise<Outcome[]> => {
+  const { runDate } = night;
   const tenants = [...deps.tenants.values()].sort((a, b) => a.id.localeCompare(b.id));
   const settingsOf = new Map(await Promise.all(tenants.map(async (t) => [t.id, await deps.settings.get(t.id)] as const)));
+  // Each practice's digest is read once, however many managers share it; this night's is already built.
+  const digests = new Map<string, Promise<TenantDigest | undefined>>([[night.tenantId, Promise.resolve(night)]]);
+  const digestOf = (tenant: TenantConfig): Promise<TenantDigest | undefined> => {
+    if (!digests.has(tenant.id)) {
+      digests.set(tenant.id, deps.runs.get(tenant.id, runDate).then((run) => (run?.status === 'complete' ? buildDigest(deps, tenant, settingsOf.get(tenant.id)!, run, deadLetters) : undefined)));
+    }
+    return digests.get(tenant.id)!;
+  };
   const outcomes: Outcome[] = [];
   for (const to of recipients) {
     const theirs = tenants.filter((t) => managerRecipients(settingsOf.get(t.id)!, t).includes(to));
     if (theirs.length < 2) continue;
-    const runs = await Promise.all(theirs.map((t) => deps.runs.get(t.id, runDate)));
-    if (runs.some((run) => run?.status !== 'complete')) continue;
-    const digests = await Promise.all(theirs.map((t, i) => buildDigest(deps, t, settingsOf.get(t.id)!, runs[i]!, deadLetters)));
-    const mail = portfolioDigestEmail(digests, runDate, deps.appBaseUrl);
+    const all = await Promise.all(theirs.map(digestOf));
+    if (all.some((d) => d === undefined)) continue;
+    const mail = portfolioDigestEmail(all as TenantDigest[], runDate, deps.appBaseUrl);
     outcomes.push(await deliver(deps, { tenantId: theirs[0]!.id, occasion: runDate, kind: 'portfolio-digest', to, email: mail }));
   }
   return outcomes;
@@ -235,7 +243,7 @@ export const onRunComplete = async (deps: NotificationDeps, tenantId: string, ru
 
   // One message per biller: each reminder is its own small unit of work, retried on its own.
   await deps.enqueue(settings.billers.map((biller) => ({ kind: 'reminder', tenantId, runDate, userId: biller.userId })));
-  outcomes.push(...(await portfolioDigests(deps, runDate, recipients, deadLetters)));
+  outcomes.push(...(await portfolioDigests(deps, digest, recipients, deadLetters)));
 
   const today = localDateAt(deps.now(), tenant.timeZone);
   const retryAlerts = await raiseAlerts(deps, tenant, settings, {

@@ -228,17 +228,21 @@ describe('sending, address by address', () => {
     await runs.finishShard(tenantId, '2026-11-21', 1, 0, { claimsAged: 3, 'ar:total': 90_000, 'ar:claims': 3, 'ar:bucket:0-30': 90_000 });
     await runs.complete(tenantId, '2026-11-21', 1, '2026-11-21T08:01:00Z');
   };
+  /** A practice of its own with the given managers and a completed night; its tenant id and directory entry. */
+  const practiceWithNight = async (label: string, managers: (tenantId: string) => string[]) => {
+    const tenantId = uniqueTenant(label);
+    const addresses = managers(tenantId);
+    await settingsStore.put(tenantId, { managerEmails: addresses }, 'test', new Date().toISOString());
+    await completedRun(tenantId);
+    return { tenantId, addresses, tenants: new Map([[tenantId, testConfig([tenantId]).tenants[0]!]]) };
+  };
   const refused = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
   const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
 
   it('one address SES refuses does not stop the others, and is recorded as refused', async () => {
-    const tenantId = uniqueTenant('refused');
-    const one = testConfig([tenantId]).tenants[0]!;
-    const good = `good@${tenantId}.example`;
-    const bad = `bad@${tenantId}.example`;
-    await settingsStore.put(tenantId, { managerEmails: [bad, good] }, 'test', new Date().toISOString());
-    await completedRun(tenantId);
-    const d = deps({ tenants: new Map([[tenantId, one]]), send: async (to, email) => (to === bad ? Promise.reject(refused) : send(to, email)) });
+    const { tenantId, addresses, tenants } = await practiceWithNight('refused', (id) => [`bad@${id}.example`, `good@${id}.example`]);
+    const [bad, good] = addresses as [string, string];
+    const d = deps({ tenants, send: async (to, email) => (to === bad ? Promise.reject(refused) : send(to, email)) });
     await onRunComplete(d, tenantId, '2026-11-21');
     expect(await emailsTo(good, 'Follow-up digest')).toHaveLength(1);
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sentEmailKey(tenantId, '2026-11-21', 'digest', bad) }));
@@ -249,15 +253,11 @@ describe('sending, address by address', () => {
   });
 
   it('a passing fault fails the message for a retry, which sends only what is missing', async () => {
-    const tenantId = uniqueTenant('throttled');
-    const one = testConfig([tenantId]).tenants[0]!;
-    const first = `first@${tenantId}.example`;
-    const second = `second@${tenantId}.example`;
-    await settingsStore.put(tenantId, { managerEmails: [first, second] }, 'test', new Date().toISOString());
-    await completedRun(tenantId);
+    const { tenantId, addresses, tenants } = await practiceWithNight('throttled', (id) => [`first@${id}.example`, `second@${id}.example`]);
+    const [first, second] = addresses as [string, string];
     let failOnce = true;
     const d = deps({
-      tenants: new Map([[tenantId, one]]),
+      tenants,
       send: async (to, email) => {
         if (to === second && failOnce) {
           failOnce = false;
