@@ -80,6 +80,14 @@ export const sendTo = async (queue: QueueKey, body: unknown): Promise<void> => {
   client.destroy();
 };
 
+/** The UTC dates from `sinceIso` to now: where records keyed by their UTC day may be, if a test runs over midnight. */
+export const utcDaysSince = (sinceIso: string): string[] => {
+  const days = [sinceIso.slice(0, 10)];
+  const today = new Date().toISOString().slice(0, 10);
+  if (today !== days[0]) days.push(today);
+  return days;
+};
+
 /** Polls until `probe` returns a value other than undefined, or fails after `timeoutMs`. */
 export const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> => {
   const deadline = Date.now() + timeoutMs;

@@ -8,7 +8,7 @@ import { RejectedEventStore } from '../../functions/store/rejected-event-store.j
 import { redrive } from '../../local/dead-letters.js';
 import type { Runtime } from '../../local/runtime.js';
 import type { DeliveryLog } from './harness.js';
-import { documentClient, localStack, peekQueue, sendTo, sqsClient, startTestRuntime, submittedEvent, testConfig, uniqueTenant, visibleCount, waitFor } from './harness.js';
+import { documentClient, localStack, peekQueue, sendTo, sqsClient, startTestRuntime, submittedEvent, testConfig, uniqueTenant, utcDaysSince, visibleCount, waitFor } from './harness.js';
 
 const tenant = uniqueTenant('ingest');
 const config = testConfig([tenant]);
@@ -58,11 +58,11 @@ describe('ingest queue → ingest-claim-events → table', () => {
   it('records an invalid event as rejected, naming the field, and does not retry it', async () => {
     const bad = submittedEvent(tenant, 'CLM-1003');
     (bad.payload as { serviceDate: unknown }).serviceDate = { from: '2026-02-30', through: '2026-09-28' };
+    const since = new Date().toISOString();
     await sendTo('ingest', bad);
     const rejected = new RejectedEventStore(client, tableName);
-    const today = new Date().toISOString().slice(0, 10);
     const records = await waitFor(async () => {
-      const found = await rejected.list(tenant, today);
+      const found = (await Promise.all(utcDaysSince(since).map((day) => rejected.list(tenant, day)))).flat();
       return found.length > 0 ? found : undefined;
     }, 20_000, 'the rejected-event record');
     expect(records[0]).toMatchObject({ reason: 'schema' });
