@@ -21,7 +21,7 @@ export interface SeedProgress {
   stop(): void;
 }
 
-/** The demo biller's reminder address: they work the first demo practice (their token's only tenant). */
+/** The demo biller's reminder address: they work the first demo practice only (their token's only tenant). */
 const demoBillers = [{ userId: 'demo-biller', email: 'biller@demo.example', displayName: 'Demo Biller', teams: ['front-end'] }];
 
 /** Demo settings: who works what, a few contracted rates so underpayments show, and alert thresholds to try. */
@@ -44,6 +44,13 @@ export const demoSettings = {
       ['97110', 6_800],
     ].map(([procedureCode, cents]) => ({ payerId, procedureCode, allowedCentsPerUnit: cents, effectiveFrom: '2026-01-01' })),
   ),
+};
+
+/** The other demo practices: no reminders, and nothing routed to the demo biller, who cannot open them. */
+const otherPracticeSettings = {
+  ...demoSettings,
+  billers: [],
+  assignmentRules: demoSettings.assignmentRules.filter((rule) => !rule.assignee.startsWith('biller:')),
 };
 
 /** Seeds every tenant that has no seed marker yet; returns the number of claims written. */
@@ -74,8 +81,8 @@ export const seedDemoData = async (
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
-    const billers = tenant.tenantId === config.tenants[0]!.id ? demoBillers : [];
-    await new TenantSettingsStore(client, tableName).put(tenant.tenantId, { ...demoSettings, billers }, 'demo-seed', new Date().toISOString());
+    const settings = tenant.tenantId === config.tenants[0]!.id ? { ...demoSettings, billers: demoBillers } : otherPracticeSettings;
+    await new TenantSettingsStore(client, tableName).put(tenant.tenantId, settings, 'demo-seed', new Date().toISOString());
     await client.send(
       new PutCommand({ TableName: tableName, Item: { ...seedMarkerKey(tenant.tenantId), claims: tenant.claims, seededOn: today } }),
     );
