@@ -8,11 +8,14 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueuesEnv } from '../functions/shared/dead-letter-depth.js';
 import { watchEveryMinutes } from '../functions/shared/resources.js';
+import type { TenantConfig } from '../functions/shared/config-schema.js';
 import type { FunctionDefaults } from './service-stack.js';
 import { FollowupFunction } from './followup-function.js';
 
 export interface NotificationsProps extends FunctionDefaults {
   readonly senderAddress: string;
+  /** The practices: those with a sender address of their own may send from it too. */
+  readonly tenants: readonly TenantConfig[];
   /** Every dead-letter queue of the deployment, by name: their depth is in the digest and the dead-letter alert. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** Where the watch schedule's failed deliveries go. */
@@ -64,14 +67,15 @@ export class Notifications extends Construct {
       }),
     });
 
+    // SES authorizes a send on the address identity or on its domain's, whichever is verified.
     const stack = Stack.of(this);
-    const domain = props.senderAddress.split('@')[1]!;
+    const senders = [props.senderAddress, ...props.tenants.flatMap((t) => (t.senderAddress ? [t.senderAddress] : []))];
+    const identities = [...new Set(senders.flatMap((address) => [address, address.split('@')[1]!]))];
     this.sender.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [
-          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.senderAddress }),
-          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+          ...identities.map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
           stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
         ],
       }),

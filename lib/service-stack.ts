@@ -70,6 +70,7 @@ export class ServiceStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications', {
       ...defaults,
       senderAddress: config.senderAddress,
+      tenants: config.tenants,
       deadLetterQueues: {
         ...Object.fromEntries(Object.entries(props.queues).map(([key, queue]) => [key, queue.deadLetterQueue])),
         'nightly-trigger': this.nightly.triggerDeadLetters,

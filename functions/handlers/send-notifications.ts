@@ -14,13 +14,14 @@ import { sendMessages } from '../shared/queue-sender.js';
 import { tenantDirectory } from '../shared/tenant-directory.js';
 
 const processor = new BatchProcessor(EventType.SQS);
-const senderOptions = { from: requireEnv('SENDER_ADDRESS'), configurationSet: process.env.SES_CONFIGURATION_SET || undefined };
+const senderOptions = { configurationSet: process.env.SES_CONFIGURATION_SET || undefined };
 
 const deps = notificationDeps(dynamo(), tableName(), {
   tenants: tenantDirectory(),
   deadLetters: deadLetterDepth(sqs(), deadLetterQueuesFromEnv()),
   enqueue: (messages) => sendMessages(sqs(), queueUrl('notifications'), messages),
-  send: (to, email) => sendEmail(ses(), senderOptions, to, email),
+  send: (sender, to, email) => sendEmail(ses(), senderOptions, sender, to, email),
+  sender: { from: requireEnv('SENDER_ADDRESS') },
   appBaseUrl: requireEnv('APP_BASE_URL'),
   now: () => new Date().toISOString(),
   log: logger,

@@ -3,14 +3,20 @@ import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Email } from './html.js';
 
 export interface EmailSenderOptions {
-  readonly from: string;
   readonly configurationSet?: string;
 }
 
-export const sendEmail = async (client: SESv2Client, options: EmailSenderOptions, to: string, email: Email): Promise<string> => {
+/** Who an email is from, and where replies go when not to the sender. */
+export interface EmailSender {
+  readonly from: string;
+  readonly replyTo?: string;
+}
+
+export const sendEmail = async (client: SESv2Client, options: EmailSenderOptions, sender: EmailSender, to: string, email: Email): Promise<string> => {
   const result = await client.send(
     new SendEmailCommand({
-      FromEmailAddress: options.from,
+      FromEmailAddress: sender.from,
+      ...(sender.replyTo ? { ReplyToAddresses: [sender.replyTo] } : {}),
       Destination: { ToAddresses: [to] },
       ConfigurationSetName: options.configurationSet,
       Content: {

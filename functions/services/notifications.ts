@@ -10,6 +10,7 @@ import { ReminderTally } from '../domain/reminder.js';
 import type { BillerContact, TenantSettings } from '../domain/tenant-settings.js';
 import { alertEmail } from '../notify/alert-email.js';
 import { managerDigestEmail, portfolioDigestEmail } from '../notify/digest-email.js';
+import type { EmailSender } from '../notify/email-sender.js';
 import type { Email } from '../notify/html.js';
 import { billerReminderEmail } from '../notify/reminder-email.js';
 import type { TenantConfig } from '../shared/config-schema.js';
@@ -42,7 +43,9 @@ export interface NotificationDeps {
   /** Puts messages on the notification queue (the reminders a night fans out). */
   readonly enqueue: (messages: readonly NotificationMessage[]) => Promise<void>;
   /** Sends one email to one address; resolves to the provider's message id. */
-  readonly send: (to: string, email: Email) => Promise<string>;
+  readonly send: (sender: EmailSender, to: string, email: Email) => Promise<string>;
+  /** The deployment's sender: for a digest across practices, and practices with no sender of their own. */
+  readonly sender: EmailSender;
   readonly appBaseUrl: string;
   readonly now: () => string;
   readonly log: NotificationLog;
@@ -52,7 +55,7 @@ export interface NotificationDeps {
 export const notificationDeps = (
   client: DynamoDBDocumentClient,
   tableName: string,
-  rest: Pick<NotificationDeps, 'tenants' | 'deadLetters' | 'enqueue' | 'send' | 'appBaseUrl' | 'now' | 'log'>,
+  rest: Pick<NotificationDeps, 'tenants' | 'deadLetters' | 'enqueue' | 'send' | 'sender' | 'appBaseUrl' | 'now' | 'log'>,
 ): NotificationDeps => ({
   runs: new RunStore(client, tableName),
   sent: new SentEmailStore(client, tableName),
@@ -75,6 +78,7 @@ const refusedForGood = new Set(['MessageRejected', 'BadRequestException', 'Inval
 type Outcome = 'sent' | 'already-sent' | 'refused' | 'retry';
 
 interface Delivery {
+  readonly from: EmailSender;
   readonly tenantId: string;
   readonly occasion: string;
   readonly kind: string;
@@ -86,7 +90,7 @@ interface Delivery {
 const deliver = async (deps: NotificationDeps, d: Delivery): Promise<Outcome> => {
   if (!(await deps.sent.claim(d.tenantId, d.occasion, d.kind, d.to, deps.now()))) return 'already-sent';
   try {
-    const messageId = await deps.send(d.to, d.email);
+    const messageId = await deps.send(d.from, d.to, d.email);
     await deps.sent.markSent(d.tenantId, d.occasion, d.kind, d.to, messageId, deps.now());
     return 'sent';
   } catch (error) {
@@ -106,6 +110,12 @@ const deliverAll = async (deps: NotificationDeps, deliveries: readonly Delivery[
   const outcomes: Outcome[] = [];
   for (const d of deliveries) outcomes.push(await deliver(deps, d));
   return outcomes;
+};
+
+/** Who a practice's emails are from: its own sender and reply-to where configured, else the deployment's. */
+const practiceSender = (deps: NotificationDeps, tenant: TenantConfig): EmailSender => {
+  const replyTo = tenant.replyTo ?? deps.sender.replyTo;
+  return { from: tenant.senderAddress ?? deps.sender.from, ...(replyTo ? { replyTo } : {}) };
 };
 
 /** Who gets a tenant's managers' emails: recipients an admin saved win over the deployment configuration. */
@@ -183,7 +193,7 @@ const raiseAlerts = async (deps: NotificationDeps, tenant: TenantConfig, setting
     if (alert.notifiedChange >= alert.change) continue;
     const mail = alertEmail(alert.reading, tenant, deps.appBaseUrl);
     const kind = `alert-${alert.kind}-${alert.state === 'crossed' ? 'crossed' : 'cleared'}`;
-    const outcomes = await deliverAll(deps, recipients.map((to) => ({ tenantId: tenant.id, occasion: `alert:${alert.kind}:${alert.change}`, kind, to, email: mail })));
+    const outcomes = await deliverAll(deps, recipients.map((to) => ({ from: practiceSender(deps, tenant), tenantId: tenant.id, occasion: `alert:${alert.kind}:${alert.change}`, kind, to, email: mail })));
     if (outcomes.includes('retry')) retry = true;
     else await deps.alerts.notified(tenant.id, alert.kind, alert.change);
     deps.log.info('alert', { tenantId: tenant.id, alert: alert.kind, state: alert.state, change: alert.change });
@@ -217,7 +227,7 @@ const portfolioDigests = async (deps: NotificationDeps, night: TenantDigest, rec
     const all = await Promise.all(theirs.map(digestOf));
     if (all.some((d) => d === undefined)) continue;
     const mail = portfolioDigestEmail(all as TenantDigest[], runDate, deps.appBaseUrl);
-    outcomes.push(await deliver(deps, { tenantId: theirs[0]!.id, occasion: runDate, kind: 'portfolio-digest', to, email: mail }));
+    outcomes.push(await deliver(deps, { from: deps.sender, tenantId: theirs[0]!.id, occasion: runDate, kind: 'portfolio-digest', to, email: mail }));
   }
   return outcomes;
 };
@@ -239,7 +249,7 @@ export const onRunComplete = async (deps: NotificationDeps, tenantId: string, ru
   const recipients = managerRecipients(settings, tenant);
   const occasion = occasionOf(run);
   const digestMail = managerDigestEmail(digest, deps.appBaseUrl);
-  const outcomes = await deliverAll(deps, recipients.map((to) => ({ tenantId, occasion, kind: 'digest', to, email: digestMail })));
+  const outcomes = await deliverAll(deps, recipients.map((to) => ({ from: practiceSender(deps, tenant), tenantId, occasion, kind: 'digest', to, email: digestMail })));
 
   // One message per biller: each reminder is its own small unit of work, retried on its own.
   await deps.enqueue(settings.billers.map((biller) => ({ kind: 'reminder', tenantId, runDate, userId: biller.userId })));
@@ -270,7 +280,7 @@ export const onReminder = async (deps: NotificationDeps, tenantId: string, runDa
   if (!reminder) return;
   const occasion = occasionOf(run);
   const mail = billerReminderEmail(reminder, { tenantId, tenantName: tenant.name, runDate, teams: biller.teams }, deps.appBaseUrl);
-  if ((await deliver(deps, { tenantId, occasion, kind: 'reminder', to: biller.email, email: mail })) === 'retry') {
+  if ((await deliver(deps, { from: practiceSender(deps, tenant), tenantId, occasion, kind: 'reminder', to: biller.email, email: mail })) === 'retry') {
     throw new RetryLaterError('the reminder hit a passing fault; the message will be retried');
   }
 };

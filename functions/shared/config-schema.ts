@@ -24,6 +24,10 @@ export const tenantConfigSchema = z.object({
   nightlyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time as HH:MM, 24-hour'),
   /** Managers who receive the digest and alerts. */
   managerEmails: z.array(z.email()).default([]),
+  /** Verified SES identity this practice's digest, reminders and alerts come from; else the deployment's. */
+  senderAddress: z.email().optional(),
+  /** Where replies to this practice's emails go (e.g. its billing office), if not to the sender. */
+  replyTo: z.email().optional(),
 });
 
 const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557] as const;
@@ -33,7 +37,7 @@ export const appConfigSchema = z
     stage: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'stage: 2-16 lower-case letters, digits and dashes'),
     /** Nightly fan-out: open claims of a tenant are spread over this many shards, each aged by its own worker. */
     shardCount: z.number().int().min(1).max(256),
-    /** Verified SES identity that every email comes from. */
+    /** Verified SES identity emails come from: a digest across practices, and a practice with no sender of its own. */
     senderAddress: z.email(),
     /** Where CloudWatch alarms (DLQ not empty, run not complete) are emailed; optional. */
     operatorEmail: z.email().optional(),

@@ -11,8 +11,8 @@ import { buildApp, type FollowupApp } from '../../lib/app.js';
 import { loadConfig } from '../../lib/config.js';
 
 const config = loadConfig('dev');
-const synthApp = (bundle = false): FollowupApp =>
-  buildApp(config, new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-')), context: bundle ? {} : { 'aws:cdk:bundling-stacks': [] } }));
+const synthApp = (bundle = false, appConfig = config): FollowupApp =>
+  buildApp(appConfig, new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-')), context: bundle ? {} : { 'aws:cdk:bundling-stacks': [] } }));
 
 let stateful: Template;
 let service: Template;
@@ -146,6 +146,20 @@ describe('service stack', () => {
 
   it('sends email through an SES configuration set that requires TLS', () => {
     service.hasResourceProperties('AWS::SES::ConfigurationSet', { DeliveryOptions: { TlsPolicy: 'REQUIRE' } });
+  });
+
+  it('may send from the deployment address and from each practice address of its own, and from nothing else', () => {
+    const lakeside = { ...config.tenants[0]!, senderAddress: 'billing@lakeside.example' };
+    const own = Template.fromStack(synthApp(false, { ...config, tenants: [lakeside, ...config.tenants.slice(1)] }).service);
+    const sesIdentities = (template: Template): string[] =>
+      Object.values(template.findResources('AWS::IAM::Policy'))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>)
+        .filter((statement) => statement.Action === 'ses:SendEmail')
+        .flatMap((statement) => (statement.Resource as unknown[]).map(resolveRef))
+        .filter((arn) => arn.includes(':identity/'))
+        .map((arn) => /:identity\/([^"]+)"/.exec(arn)![1]!);
+    expect(sesIdentities(service).sort()).toEqual([config.senderAddress, config.senderAddress.split('@')[1]!].sort());
+    expect(sesIdentities(own).sort()).toEqual([config.senderAddress, config.senderAddress.split('@')[1]!, 'billing@lakeside.example', 'lakeside.example'].sort());
   });
 
   it('watches every 15 minutes for late runs and dead letters, through the notification queue', () => {

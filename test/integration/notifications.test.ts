@@ -28,7 +28,10 @@ const { endpoints, tableName } = localStack();
 const client = documentClient();
 const practice = uniqueTenant('mail');
 const sister = uniqueTenant('mail-sister');
-const config = testConfig([practice, sister]);
+const deployment = testConfig([practice, sister]);
+// The sister practice sends from its own address, with replies to its office; the first from the deployment's.
+const sisterSender = { senderAddress: `billing@${sister}.example`, replyTo: `office@${sister}.example` };
+const config = { ...deployment, tenants: [deployment.tenants[0]!, { ...deployment.tenants[1]!, ...sisterSender }] };
 const claims = new ClaimStore(client, tableName, config.shardCount);
 const workItems = new WorkItemStore(client, tableName);
 const settingsStore = new TenantSettingsStore(client, tableName);
@@ -56,6 +59,8 @@ let runtime: Runtime;
 let deliveries: DeliveryLog;
 
 interface SentEmail {
+  from: string;
+  replyTo: string[];
   subject: string;
   destination: { to: string[] };
   body: { html?: string; text?: string };
@@ -118,6 +123,11 @@ describe('the emails of a night', () => {
     expect(portfolio!.body.text).toContain(`Test practice ${practice}`);
     expect(portfolio!.body.text).toContain(`Test practice ${sister}`);
     expect(await emailsTo(sisterManager, 'Follow-up digest: 2 practices')).toHaveLength(0);
+    // Each practice's digest comes from its sender; the one across practices from the deployment's.
+    expect(digest).toMatchObject({ from: config.senderAddress, replyTo: [] });
+    const [sisterDigest] = await waitForEmails(sisterManager, `Follow-up digest: Test practice ${sister}`, 1);
+    expect(sisterDigest).toMatchObject({ from: sisterSender.senderAddress, replyTo: [sisterSender.replyTo] });
+    expect(portfolio).toMatchObject({ from: config.senderAddress, replyTo: [] });
 
     // Ana's reminder counts what is assigned to her and to her team.
     let due = 0;
@@ -211,13 +221,14 @@ describe('the emails of a night', () => {
 
 describe('sending, address by address', () => {
   const sesClient = new SESv2Client(localClientConfig(endpoints.ses));
-  const send = (to: string, email: Parameters<typeof sendEmail>[3]) => sendEmail(sesClient, { from: config.senderAddress }, to, email);
+  const send: NotificationDeps['send'] = (sender, to, email) => sendEmail(sesClient, {}, sender, to, email);
   const deps = (overrides: Partial<NotificationDeps>): NotificationDeps => ({
     ...notificationDeps(client, tableName, {
       tenants: new Map(config.tenants.map((t) => [t.id, t])),
       deadLetters: async () => [],
       enqueue: async () => undefined, // these tenants have no billers
       send,
+      sender: { from: config.senderAddress },
       appBaseUrl: config.appBaseUrl,
       now: () => new Date().toISOString(),
       log: { info: () => undefined, warn: () => undefined },
@@ -245,7 +256,7 @@ describe('sending, address by address', () => {
   it('one address SES refuses does not stop the others, and is recorded as refused', async () => {
     const { tenantId, addresses, tenants } = await practiceWithNight('refused', (id) => [`bad@${id}.example`, `good@${id}.example`]);
     const [bad, good] = addresses as [string, string];
-    const d = deps({ tenants, send: async (to, email) => (to === bad ? Promise.reject(refused) : send(to, email)) });
+    const d = deps({ tenants, send: async (sender, to, email) => (to === bad ? Promise.reject(refused) : send(sender, to, email)) });
     await onRunComplete(d, tenantId, '2026-11-21');
     expect(await emailsTo(good, 'Follow-up digest')).toHaveLength(1);
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sentEmailKey(tenantId, '2026-11-21', 'digest', bad) }));
@@ -261,12 +272,12 @@ describe('sending, address by address', () => {
     let failOnce = true;
     const d = deps({
       tenants,
-      send: async (to, email) => {
+      send: async (sender, to, email) => {
         if (to === second && failOnce) {
           failOnce = false;
           throw throttled;
         }
-        return send(to, email);
+        return send(sender, to, email);
       },
     });
     await expect(onRunComplete(d, tenantId, '2026-11-21')).rejects.toBeInstanceOf(RetryLaterError);

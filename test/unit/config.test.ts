@@ -14,6 +14,8 @@ describe('configuration', () => {
     ['tenants.0.timeZone', (c: any) => (c.tenants[0].timeZone = 'Mars/Olympus_Mons'), 'not an IANA time zone'],
     ['tenants.0.nightlyAt', (c: any) => (c.tenants[0].nightlyAt = '25:00'), 'HH:MM'],
     ['senderAddress', (c: any) => (c.senderAddress = 'not-an-address'), 'senderAddress'],
+    ['tenants.1.senderAddress', (c: any) => (c.tenants[1].senderAddress = 'billing at summit'), 'senderAddress'],
+    ['tenants.0.replyTo', (c: any) => (c.tenants[0].replyTo = 'office@'), 'replyTo'],
     ['stage', (c: any) => (c.stage = 'Prod!'), 'stage'],
     ['logRetentionDays', (c: any) => (c.logRetentionDays = 10), 'log retention'],
     ['tenants.1.id', (c: any) => (c.tenants[1].id = c.tenants[0].id), 'duplicate tenant id'],
