@@ -110,6 +110,7 @@ export class FollowupFunction extends NodejsFunction {
         maxBatchingWindow:
           queue.spec.maxBatchingWindowSeconds > 0 ? Duration.seconds(queue.spec.maxBatchingWindowSeconds) : undefined,
         reportBatchItemFailures: true,
+        maxConcurrency: queue.spec.maxConcurrency,
       }),
     );
     return this;

@@ -67,7 +67,7 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-const defaultConcurrency: Record<QueueKey, number> = { ingest: 4, aging: 4, notifications: 1 };
+const defaultConcurrency: Record<QueueKey, number> = { ingest: 4, aging: 4, notifications: queues.notifications.maxConcurrency };
 const functionNames: Record<QueueKey, string> = { ingest: 'ingest-claim-events', aging: 'age-claims-shard', notifications: 'send-notifications' };
 
 export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {

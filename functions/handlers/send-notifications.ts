@@ -35,5 +35,6 @@ const processRecord = async (record: SQSRecord): Promise<void> => {
 };
 
 export const handler = withObservability(async (event: SQSEvent, context) =>
-  processPartialResponse(event, processRecord, processor, { context }),
+  // One message at a time: sends stay within the SES rate, and watch readings are taken in the order received.
+  processPartialResponse(event, processRecord, processor, { context, processInParallel: false }),
 );

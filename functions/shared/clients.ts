@@ -24,6 +24,7 @@ export const sqs = (): SQSClient => {
 };
 
 export const ses = (): SESv2Client => {
-  sesClient ??= traced(new SESv2Client({}));
+  // Adaptive retries slow this client down when SES throttles, before the message itself has to be retried.
+  sesClient ??= traced(new SESv2Client({ retryMode: 'adaptive', maxAttempts: 5 }));
   return sesClient;
 };

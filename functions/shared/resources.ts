@@ -34,6 +34,8 @@ export interface QueueSpec {
   readonly maxBatchingWindowSeconds: number;
   /** Receives before a message moves to the dead-letter queue. */
   readonly maxReceiveCount: number;
+  /** Most invocations Lambda runs at once for this queue (2 or more); unset: as many as the backlog asks. */
+  readonly maxConcurrency?: number;
   /** How long a message stays in the dead-letter queue (the SQS maximum: 14 days). */
   readonly deadLetterRetentionSeconds: number;
 }
@@ -69,6 +71,9 @@ export const queues = {
     batchSize: 10,
     maxBatchingWindowSeconds: 0,
     maxReceiveCount: 3,
+    // Two workers sending one email at a time stay near the SES sending rate of a new account (14/s) instead of
+    // bursting past it when a night fans out a reminder message per biller.
+    maxConcurrency: 2,
     deadLetterRetentionSeconds: fourteenDays,
   },
 } as const satisfies Record<string, QueueSpec>;

@@ -102,7 +102,12 @@ describe('service stack', () => {
       const [queueId] = Object.keys(queueResources).filter((id) => importName.includes(id));
       expect(queueId, `queue of ${importName}`).toBeDefined();
       expect(queueResources[queueId!]!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+      // Concurrency capped where the spec caps it (the notification sender, for the SES sending rate).
+      const spec = Object.values(queues).find((q) => queueId!.startsWith(`${q.name[0]!.toUpperCase()}${q.name.slice(1)}Queue`))!;
+      const cap = 'maxConcurrency' in spec ? spec.maxConcurrency : undefined;
+      expect(mapping.Properties.ScalingConfig?.MaximumConcurrency, spec.name).toBe(cap);
     }
+    expect(queues.notifications.maxConcurrency).toBe(2);
   });
 
   it('schedules a nightly run per tenant at its local time in its time zone, with retries and a DLQ', () => {
