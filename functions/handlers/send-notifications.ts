@@ -35,6 +35,6 @@ const processRecord = async (record: SQSRecord): Promise<void> => {
 };
 
 export const handler = withObservability(async (event: SQSEvent, context) =>
-  // One message at a time: sends stay within the SES rate, and watch readings are taken in the order received.
+  // One message of the batch at a time: with the queue's concurrency cap, sends stay near the SES sending rate.
   processPartialResponse(event, processRecord, processor, { context, processInParallel: false }),
 );
