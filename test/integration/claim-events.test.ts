@@ -9,7 +9,7 @@ import { claimKey } from '../../functions/store/keys.js';
 import { RejectedEventStore } from '../../functions/store/rejected-event-store.js';
 import { demoClaimEvents, seededRandom } from '../../local/demo-data.js';
 import type { Runtime } from '../../local/runtime.js';
-import { documentClient, localStack, peekQueue, sendTo, startTestRuntime, submittedEvent, testConfig, uniqueTenant, utcDaysSince, waitFor, type DeliveryLog } from './harness.js';
+import { documentClient, localStack, peekQueue, readUtcDaysSince, sendTo, startTestRuntime, submittedEvent, testConfig, uniqueTenant, waitFor, type DeliveryLog } from './harness.js';
 
 const tenant = uniqueTenant('events');
 const config = testConfig([tenant]);
@@ -123,7 +123,7 @@ describe('claim events through the ingest queue', () => {
     await sendTo('ingest', submittedEvent(stranger, 'ALIEN-1'));
     const records = await waitFor(async () => {
       const rejected = new RejectedEventStore(client, tableName);
-      const found = (await Promise.all(utcDaysSince(since).map((day) => rejected.list(stranger, day)))).flat();
+      const found = await readUtcDaysSince(since, (day) => rejected.list(stranger, day));
       return found.length ? found : undefined;
     }, 20_000, 'the rejected event');
     expect(records[0]).toMatchObject({ reason: 'unknown-tenant' });

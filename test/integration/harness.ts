@@ -80,12 +80,10 @@ export const sendTo = async (queue: QueueKey, body: unknown): Promise<void> => {
   client.destroy();
 };
 
-/** The UTC dates from `sinceIso` to now: where records keyed by their UTC day may be, if a test runs over midnight. */
-export const utcDaysSince = (sinceIso: string): string[] => {
-  const days = [sinceIso.slice(0, 10)];
-  const today = new Date().toISOString().slice(0, 10);
-  if (today !== days[0]) days.push(today);
-  return days;
+/** Records keyed by their UTC day, read on every day from `sinceIso` to now (a test may run over midnight). */
+export const readUtcDaysSince = async <T>(sinceIso: string, read: (day: string) => Promise<readonly T[]>): Promise<T[]> => {
+  const days = [...new Set([sinceIso.slice(0, 10), new Date().toISOString().slice(0, 10)])];
+  return (await Promise.all(days.map(read))).flat();
 };
 
 /** Polls until `probe` returns a value other than undefined, or fails after `timeoutMs`. */

@@ -8,7 +8,7 @@ import { RejectedEventStore } from '../../functions/store/rejected-event-store.j
 import { redrive } from '../../local/dead-letters.js';
 import type { Runtime } from '../../local/runtime.js';
 import type { DeliveryLog } from './harness.js';
-import { documentClient, localStack, peekQueue, sendTo, sqsClient, startTestRuntime, submittedEvent, testConfig, uniqueTenant, utcDaysSince, visibleCount, waitFor } from './harness.js';
+import { documentClient, localStack, peekQueue, readUtcDaysSince, sendTo, sqsClient, startTestRuntime, submittedEvent, testConfig, uniqueTenant, visibleCount, waitFor } from './harness.js';
 
 const tenant = uniqueTenant('ingest');
 const config = testConfig([tenant]);
@@ -62,7 +62,7 @@ describe('ingest queue → ingest-claim-events → table', () => {
     await sendTo('ingest', bad);
     const rejected = new RejectedEventStore(client, tableName);
     const records = await waitFor(async () => {
-      const found = (await Promise.all(utcDaysSince(since).map((day) => rejected.list(tenant, day)))).flat();
+      const found = await readUtcDaysSince(since, (day) => rejected.list(tenant, day));
       return found.length > 0 ? found : undefined;
     }, 20_000, 'the rejected-event record');
     expect(records[0]).toMatchObject({ reason: 'schema' });

@@ -10,7 +10,7 @@ import { type DevAuth } from '../../local/dev-auth.js';
 import { demoClaimEvents } from '../../local/demo-data.js';
 import { runNight } from '../../local/nightly-driver.js';
 import type { Runtime } from '../../local/runtime.js';
-import { directIngest, documentClient, localStack, startTestApi, testConfig, uniqueTenant, utcDaysSince } from './harness.js';
+import { directIngest, documentClient, localStack, readUtcDaysSince, startTestApi, testConfig, uniqueTenant } from './harness.js';
 
 const tenantA = uniqueTenant('work-a');
 const tenantB = uniqueTenant('work-b');
@@ -98,7 +98,7 @@ describe('work items', () => {
     expect(claim.history.some((h) => h.kind === 'event' && h.type === 'claim.appealed')).toBe(true);
     expect(claim.clocks.map((c) => c.kind)).toContain('appeal-decision');
     const history = new HistoryStore(documentClient(), localStack().tableName);
-    const entries = (await Promise.all(utcDaysSince(since).map((day) => history.auditEntries(tenantA, day)))).flat();
+    const entries = await readUtcDaysSince(since, (day) => history.auditEntries(tenantA, day));
     const mine = entries.filter((e) => e.userId === 'biller-11' && e.claimId === taken.claimId).map((e) => e.action);
     expect(mine).toEqual(expect.arrayContaining(['take-work', 'action:appeal-filed', 'read-claim']));
   });
