@@ -8,8 +8,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env } },
-      // Debian's chromium, driven by playwright-core (.ci/run installs it when missing).
-      { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env, testTimeout: 60_000 } },
+      // Headless Chromium from the npm package @sparticuz/chromium (or CHROMIUM_PATH), driven by playwright-core.
+      { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env, testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], env, testTimeout: 120_000, hookTimeout: 120_000 } },
       {
         test: {

@@ -1,5 +1,6 @@
 // Sends one email through SES v2 with both parts, under the configuration set that requires TLS.
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { logger } from '../shared/observability.js';
 import type { Email } from './html.js';
 
 export interface EmailSenderOptions {
@@ -27,5 +28,6 @@ export const sendEmail = async (client: SESv2Client, options: EmailSenderOptions
       },
     }),
   );
+  logger.debug('SES accepted the email', { messageId: result.MessageId, htmlChars: email.html.length, textChars: email.text.length, replyTo: sender.replyTo !== undefined });
   return result.MessageId ?? '';
 };

@@ -16,6 +16,7 @@ import { billerReminderEmail } from '../notify/reminder-email.js';
 import type { TenantConfig } from '../shared/config-schema.js';
 import type { DeadLetterDepth } from '../shared/dead-letter-depth.js';
 import type { NotificationMessage } from '../shared/messages.js';
+import { logger } from '../shared/observability.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AlertStateStore } from '../store/alert-state-store.js';
 import { HistoryStore } from '../store/history-store.js';
@@ -89,6 +90,7 @@ interface Delivery {
 /** Sends one email once: claimed first, then sent, then recorded. Logs carry the kind, never an address. */
 const deliver = async (deps: NotificationDeps, d: Delivery): Promise<Outcome> => {
   if (!(await deps.sent.claim(d.tenantId, d.occasion, d.kind, d.to, deps.now()))) return 'already-sent';
+  logger.debug('email send attempted', { tenantId: d.tenantId, kind: d.kind });
   try {
     const messageId = await deps.send(d.from, d.to, d.email);
     await deps.sent.markSent(d.tenantId, d.occasion, d.kind, d.to, messageId, deps.now());
@@ -165,6 +167,7 @@ const reminderFor = async (deps: NotificationDeps, tenantId: string, biller: Bil
     do {
       const page = await deps.workItems.pageAssignee(tenantId, assignee, 500, cursor);
       for (const item of page.items) tally.add(item);
+      logger.debug('reminder work page read', { tenantId, assignee: assignee.startsWith('team:') ? 'team' : 'biller', items: page.items.length, more: page.cursor !== undefined });
       cursor = page.cursor;
     } while (cursor);
   }
@@ -249,6 +252,7 @@ export const onRunComplete = async (deps: NotificationDeps, tenantId: string, ru
   const recipients = managerRecipients(settings, tenant);
   const occasion = occasionOf(run);
   const digestMail = managerDigestEmail(digest, deps.appBaseUrl);
+  logger.debug('night emails planned', { tenantId, attempt: run.attempt, managers: recipients.length, billers: settings.billers.length });
   const outcomes = await deliverAll(deps, recipients.map((to) => ({ from: practiceSender(deps, tenant), tenantId, occasion, kind: 'digest', to, email: digestMail })));
 
   // One message per biller: each reminder is its own small unit of work, retried on its own.

@@ -1,6 +1,7 @@
 // Taking work: the highest-ranked available item among a biller's own and the pool, leased so that no colleague
 // gets the same claim; leases expire on their own and can be renewed or given back.
 import type { WorkItem, WorkItemStore } from '../store/work-item-store.js';
+import { logger } from '../shared/observability.js';
 
 export const defaultLeaseMinutes = 30;
 
@@ -39,8 +40,10 @@ export const takeNext = async (store: WorkItemStore, options: TakeOptions): Prom
       live[i]!.cursor = page.cursor;
       live[i]!.done = !page.cursor;
     });
+    logger.debug('lease candidates read', { tenants: options.tenants.length, sources: live.length, candidates: candidates.length, queue: options.queue ?? 'any' });
     for (const item of candidates.filter((c) => available(c, options)).sort(byRank)) {
       if (await store.lease(item, options.userId, options.now.toISOString(), until)) {
+        logger.debug('work item leased', { tenantId: item.tenantId, queue: item.queue, priority: item.priority, userId: options.userId, leaseMinutes: options.leaseMinutes ?? defaultLeaseMinutes });
         return { ...item, leasedBy: options.userId, leaseExpiresAt: until };
       }
     }

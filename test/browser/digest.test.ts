@@ -1,23 +1,21 @@
 /// <reference lib="dom" />
-// The managers' digest as a mail client shows it: opened in headless Chromium (Debian's chromium, driven by
-// playwright-core), checked for script and external images, its bars measured, and a screenshot saved as a test
-// artifact in test-artifacts/.
+// The managers' digest as a mail client shows it: opened in headless Chromium (the one inside the npm package
+// @sparticuz/chromium, or CHROMIUM_PATH: ./chromium.ts), checked for script and external images, its bars measured,
+// and a screenshot saved as a test artifact in test-artifacts/.
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managerDigestEmail, portfolioDigestEmail } from '../../functions/notify/digest-email.js';
 import { fixedDigest } from '../unit/digest-fixture.js';
+import { launchChromium } from './chromium.js';
 
 const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// As root on a machine with no internet: no sandbox, and nothing in the background that would call out.
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser: Browser;
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({ executablePath, args });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

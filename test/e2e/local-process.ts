@@ -1,10 +1,15 @@
 // `npm start` run as a child process, the way a user runs it, for the end-to-end tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** Starts `npm start` (as `node --import tsx local/start.ts`) over its own data folder; resolves once it serves. */
+/**
+ * Starts `npm start` (as `node --import tsx local/start.ts`) over its own data folder; resolves once it serves. The
+ * child gets the environment a user's shell would give it: not the test runner's POWERTOOLS_LOG_LEVEL, so
+ * `LOG_LEVEL` (in `env`) alone sets the functions' log level, default WARN.
+ */
 export const startSystem = async (home: string, port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> => {
+  const { POWERTOOLS_LOG_LEVEL: _runnerLevel, LOG_LEVEL: _inherited, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', String(port)], {
-    env: { ...process.env, CLAIM_FOLLOWUP_HOME: home, DEMO_CLAIMS_PER_TENANT: '150', ...env },
+    env: { ...inherited, CLAIM_FOLLOWUP_HOME: home, DEMO_CLAIMS_PER_TENANT: '150', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,6 +1,7 @@
 // An end-to-end local run over seeded demo data (`npm start`: seed, the night, its emails; then a biller at work
 // through the API), with every email and every log line it produced scanned for the seeded patients' names,
-// member ids, account numbers, claim numbers, dates of service and dates of birth. Zero hits.
+// member ids, account numbers, claim numbers, dates of service and dates of birth, with the logs at DEBUG. Zero hits.
+// The same run at WARN prints no DEBUG or INFO line.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +12,8 @@ import { loadConfig } from '../../lib/config.js';
 import { freePort } from '../../local/processes.js';
 import { startSystem, stopWithCtrlC } from './local-process.js';
 
-const home = mkdtempSync(join(tmpdir(), 'claim-followup-phi-'));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+const homes: string[] = [];
+afterAll(() => homes.forEach((home) => rmSync(home, { recursive: true, force: true })));
 const claimsPerTenant = 150;
 
 interface StoredEmail {
@@ -52,53 +53,86 @@ const hitsIn = (text: string, where: string, ids: ReturnType<typeof seededIdenti
   return hits;
 };
 
-describe('no patient identifier leaves the system', () => {
-  it('in any email or log line of a local run over seeded data', async () => {
-    const port = await freePort();
-    const today = localDateAt(new Date().toISOString(), loadConfig('dev').tenants[0]!.timeZone);
-    // Logs at their most detailed: what an operator might turn on.
-    const { child, output } = await startSystem(home, port, { LOG_LEVEL: 'DEBUG', DEMO_CLAIMS_PER_TENANT: String(claimsPerTenant) });
-    let emails: StoredEmail[] = [];
-    try {
-      const ses = /Sent email\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output())![1]!;
-      const api = `http://127.0.0.1:${port}`;
-      const token = /biller .*:\n\s+(\S+)/.exec(output())![1]!;
-      // The night's emails: both practices' digests, the demo manager's digest across them, the biller's reminder.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        emails = ((await (await fetch(`${ses}/store`)).json()) as { emails: StoredEmail[] }).emails;
-        const to = (address: string, subject: string) => emails.some((e) => e.destination.to.includes(address) && e.subject.startsWith(subject));
-        if (to('manager@demo.example', 'Follow-up digest: 2 practices') && to('biller@demo.example', 'Your follow-up work') && to('manager@summit.example', 'Follow-up digest')) break;
-        if (Date.now() > deadline) throw new Error(`the night's emails did not all arrive: ${emails.map((e) => e.subject).join('; ')}\n${output()}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      // A biller at work: takes the next item, records a call, and reads a claim that is not there.
-      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      const next = await fetch(`${api}/work-items/next`, { method: 'POST', headers: auth, body: '{}' });
-      expect(next.status).toBe(200);
-      const item = (await next.json()) as { claimId: string; tenantId: string };
-      const acted = await fetch(`${api}/claims/${encodeURIComponent(item.claimId)}/actions?tenant=${item.tenantId}`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({ type: 'called-payer', callReference: 'REF-1', outcome: 'Payer says it is in process', nextFollowUpOn: addDays(today, 10) }),
-      });
-      expect(acted.status).toBe(201);
-      expect((await fetch(`${api}/claims/NOT-A-CLAIM?tenant=${item.tenantId}`, { headers: auth })).status).toBe(404);
-    } finally {
-      expect(await stopWithCtrlC(child)).toBe(0);
-    }
+interface Session {
+  /** Everything the process printed: its banner, and every log line of every function. */
+  readonly logs: string;
+  readonly emails: StoredEmail[];
+  /** The demo's today, which the start seeded for. */
+  readonly today: string;
+}
 
-    const logs = output();
-    // The scan reads real material: structured log lines of every function, and every kind of email.
+/**
+ * `npm start` over its own data folder with the functions' logs at `logLevel`: the night's emails, then a biller at
+ * work through the API (takes the next item, records a call, reads a claim that is not there); then Ctrl-C.
+ */
+const session = async (logLevel: string): Promise<Session> => {
+  const today = localDateAt(new Date().toISOString(), loadConfig('dev').tenants[0]!.timeZone);
+  const home = mkdtempSync(join(tmpdir(), 'claim-followup-phi-'));
+  homes.push(home);
+  const port = await freePort();
+  const { child, output } = await startSystem(home, port, { LOG_LEVEL: logLevel, DEMO_CLAIMS_PER_TENANT: String(claimsPerTenant) });
+  let emails: StoredEmail[] = [];
+  try {
+    const ses = /Sent email\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output())![1]!;
+    const api = `http://127.0.0.1:${port}`;
+    const token = /biller .*:\n\s+(\S+)/.exec(output())![1]!;
+    // The night's emails: both practices' digests, the demo manager's digest across them, the biller's reminder.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      emails = ((await (await fetch(`${ses}/store`)).json()) as { emails: StoredEmail[] }).emails;
+      const to = (address: string, subject: string) => emails.some((e) => e.destination.to.includes(address) && e.subject.startsWith(subject));
+      if (to('manager@demo.example', 'Follow-up digest: 2 practices') && to('biller@demo.example', 'Your follow-up work') && to('manager@summit.example', 'Follow-up digest')) break;
+      if (Date.now() > deadline) throw new Error(`the night's emails did not all arrive: ${emails.map((e) => e.subject).join('; ')}\n${output()}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // A biller at work: takes the next item, records a call, and reads a claim that is not there.
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const next = await fetch(`${api}/work-items/next`, { method: 'POST', headers: auth, body: '{}' });
+    expect(next.status).toBe(200);
+    const item = (await next.json()) as { claimId: string; tenantId: string };
+    const acted = await fetch(`${api}/claims/${encodeURIComponent(item.claimId)}/actions?tenant=${item.tenantId}`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ type: 'called-payer', callReference: 'REF-1', outcome: 'Payer says it is in process', nextFollowUpOn: addDays(today, 10) }),
+    });
+    expect(acted.status).toBe(201);
+    expect((await fetch(`${api}/claims/NOT-A-CLAIM?tenant=${item.tenantId}`, { headers: auth })).status).toBe(404);
+  } finally {
+    expect(await stopWithCtrlC(child)).toBe(0);
+  }
+  return { logs: output(), emails, today };
+};
+
+/** The structured log lines at a level (Powertools writes one JSON object a line). */
+const linesAt = (logs: string, level: string): string[] => logs.split('\n').filter((line) => line.includes(`"level":"${level}"`));
+
+describe('no patient identifier leaves the system', () => {
+  it('in any email or log line, DEBUG lines included, of a local run over seeded data', async () => {
+    // Logs at their most detailed: what an operator might turn on.
+    const { logs, emails, today } = await session('DEBUG');
+    // The scan reads real material: structured log lines of every function, at every level down to DEBUG (the
+    // lease taken, each email's send, the reminders' work pages), and every kind of email.
     expect(logs).toMatch(/"message":"aging shard"/);
     expect(logs).toMatch(/"message":"night emails"/);
+    const debug = linesAt(logs, 'DEBUG');
+    for (const message of ['work item leased', 'lease candidates read', 'email send attempted', 'SES accepted the email', 'night emails planned', 'reminder work page read']) {
+      expect(debug.filter((line) => line.includes(`"message":"${message}"`)), message).not.toEqual([]);
+    }
     expect(emails.length).toBeGreaterThanOrEqual(5);
     const ids = seededIdentifiers(today);
     expect(ids.values.size).toBeGreaterThan(claimsPerTenant * 2 * 4);
+    // Every line the process printed is scanned, so every DEBUG line above is.
     const hits = [
       ...hitsIn(logs, 'log', ids),
       ...emails.flatMap((e, i) => hitsIn(`${e.subject}\n${e.body.text ?? ''}\n${e.body.html ?? ''}`, `email ${i} "${e.subject}"`, ids)),
     ];
     expect(hits).toEqual([]);
+  });
+
+  it('and LOG_LEVEL=WARN keeps the same run free of DEBUG and INFO lines', async () => {
+    const { logs, emails } = await session('WARN');
+    expect(emails.length).toBeGreaterThanOrEqual(5);
+    expect(linesAt(logs, 'DEBUG')).toEqual([]);
+    expect(linesAt(logs, 'INFO')).toEqual([]);
   });
 });
