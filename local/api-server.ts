@@ -1,8 +1,10 @@
 // Serves the API handler on 127.0.0.1 the way API Gateway v2 does: JWT check first (401 without a valid token),
-// then an HTTP API payload v2.0 event with the authorizer's claims.
+// then an HTTP API payload v2.0 event with the authorizer's claims. Every error it answers itself is problem+json.
+// (In AWS the JWT authorizer's own 401 is API Gateway's `{"message":"Unauthorized"}`; locally it is problem+json.)
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { asAuthorizerClaims, type DevAuth } from './dev-auth.js';
 import { lambdaContext } from './sqs-event-source.js';
 
@@ -18,6 +20,27 @@ const readBody = (request: IncomingMessage): Promise<string> =>
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+
+const problemBody = (status: number, detail?: string): string =>
+  JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, ...(detail ? { detail } : {}) });
+
+/** What a request the HTTP parser refused gets: headers too big (a huge cursor in the URL) 431, a timeout 408, else 400. */
+const parserStatus = (code: string | undefined): number =>
+  code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+
+/** Answers on the raw socket (the request never reached a handler), then closes it, as Node's default does. */
+const answerClientError = (error: Error & { code?: string }, socket: Duplex): void => {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = parserStatus(error.code);
+  const detail = status === 431 ? 'the request line and headers are too large' : status === 408 ? 'the request took too long' : 'not a well-formed HTTP request';
+  const body = problemBody(status, detail);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`,
+  );
+};
 
 export const toApiEvent = (
   method: string,
@@ -68,8 +91,8 @@ export const startApiServer = async (options: { port: number; handler: ApiHandle
         const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
         const payload = token ? await options.auth.verify(token) : undefined;
         if (!payload) {
-          response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
-          response.end(JSON.stringify({ message: 'Unauthorized' }));
+          response.writeHead(401, { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer', 'cache-control': 'no-store' });
+          response.end(problemBody(401, 'a valid bearer token is required'));
           return;
         }
         claims = asAuthorizerClaims(payload);
@@ -79,9 +102,10 @@ export const startApiServer = async (options: { port: number; handler: ApiHandle
       response.end(result.body ?? '');
     } catch {
       response.writeHead(500, { 'content-type': 'application/problem+json' });
-      response.end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }));
+      response.end(problemBody(500));
     }
   });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

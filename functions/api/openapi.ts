@@ -17,7 +17,8 @@ interface Operation {
   readonly noContent?: boolean;
 }
 
-const operations: Operation[] = [
+/** Every operation; the handler's route table declares the same roles (a unit test holds the two together). */
+export const operations: Operation[] = [
   { method: 'get', path: '/health', operationId: 'health', summary: 'Healthy when the table answers', ok: { status: 200, schema: z.object({ status: z.literal('ok') }) } },
   { method: 'get', path: '/me', operationId: 'me', summary: 'The caller: user id, roles, tenants', ok: { status: 200, schema: s.caller } },
   { method: 'get', path: '/queues', operationId: 'listQueues', summary: 'Queue summaries of the caller’s tenants', roles: ['biller', 'manager'], query: s.tenantQuery, ok: { status: 200, schema: s.queueSummaries } },
@@ -57,7 +58,8 @@ export const openApiDocument = (serverUrl = '/'): Record<string, unknown> => {
       [String(op.ok.status)]: op.ok.schema ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(op.ok.schema, 'output') } } } : { description: 'Done' },
       ...(op.noContent ? { 204: { description: 'Nothing available' } } : {}),
       400: problemResponse('A field is wrong; `errors` names each'),
-      ...(op.path === '/health' ? {} : { 401: { description: 'Missing, forged or expired token' }, 403: problemResponse('Not for your role'), 404: problemResponse('Not found, or not in your tenants') }),
+      ...(op.body ? { 413: problemResponse('The body is over 256 KB') } : {}),
+      ...(op.path === '/health' ? {} : { 401: { description: 'Missing, forged or expired token, or a tenants claim that is not comma-separated tenant ids' }, 403: problemResponse('Not for your role'), 404: problemResponse('Not found, or not in your tenants') }),
     };
     paths[op.path] = {
       ...paths[op.path],

@@ -10,7 +10,8 @@ export const workItemQuery = z.object({
   queue: z.enum(followUpQueues).optional(),
   assignee: z.enum(['me', 'pool']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().optional(),
+  /** Opaque; only valid for the same tenant and listing (queue, or assignee and queue) that gave it. */
+  cursor: z.string().optional().describe('the cursor of the previous page of this same listing'),
 });
 export const agingQuery = z.object({
   tenant: z.string().optional(),

@@ -15,6 +15,20 @@ export const isCalendarDate = (value: string): boolean => {
   }
 };
 
+/** The dates this system believes, inclusive; outside them a date is a typo or a placeholder (0000-01-01), not data. */
+export interface DateWindow {
+  readonly from: CalendarDate;
+  readonly through: CalendarDate;
+}
+
+/** Dates of service, submission, remits, events, runs and rules: nothing in follow-up predates 1990. */
+export const claimDateWindow: DateWindow = { from: '1990-01-01', through: '2100-12-31' };
+/** A patient's date of birth: patients are born long before their claims. */
+export const birthDateWindow: DateWindow = { from: '1900-01-01', through: '2100-12-31' };
+
+/** Whether a valid calendar date lies inside `window` (YYYY-MM-DD compares as text). */
+export const isWithin = (date: CalendarDate, window: DateWindow): boolean => date >= window.from && date <= window.through;
+
 /** The local date in `timeZone` at the instant `at` (ISO 8601 with offset or Z). */
 export const localDateAt = (at: string, timeZone: string): CalendarDate =>
   Temporal.Instant.from(at).toZonedDateTimeISO(timeZone).toPlainDate().toString();

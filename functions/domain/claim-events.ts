@@ -2,7 +2,7 @@
 // the ingest queue. Exported as JSON Schema in schemas/ (npm run schemas). Money is integer cents; dates are
 // calendar dates; codes are checked against their code sets.
 import { z } from 'zod';
-import { isCalendarDate } from './calendar.js';
+import { birthDateWindow, claimDateWindow, isCalendarDate, isWithin, type DateWindow } from './calendar.js';
 import {
   acceptedCategories,
   adjustmentGroups,
@@ -17,10 +17,19 @@ import {
   rejectedCategories,
 } from './codes.js';
 
-export const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar date, YYYY-MM-DD')
-  .refine(isCalendarDate, { message: 'a calendar date, YYYY-MM-DD' });
+/** A real calendar date inside `window`: the one date reader the API, events and the open-AR import share. */
+export const dateWithin = (window: DateWindow) =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar date, YYYY-MM-DD')
+    .superRefine((value, ctx) => {
+      if (!isCalendarDate(value)) ctx.addIssue({ code: 'custom', message: 'a calendar date, YYYY-MM-DD' });
+      else if (!isWithin(value, window)) ctx.addIssue({ code: 'custom', message: `a date from ${window.from} to ${window.through}` });
+    });
+/** Service, submission, remit, event, run and rule dates. */
+export const calendarDate = dateWithin(claimDateWindow);
+/** A patient's date of birth: a wider window, since patients are born before 1990. */
+export const birthDate = dateWithin(birthDateWindow);
 /** Money is integer cents, never a float. */
 export const cents = z.number().int('money in integer cents');
 export const claimId = z
@@ -57,7 +66,7 @@ export const patient = z.object({
   memberId: z.string().min(1).max(40),
   lastName: z.string().min(1).max(60),
   firstName: z.string().min(1).max(60),
-  dateOfBirth: calendarDate,
+  dateOfBirth: birthDate,
 });
 
 export const serviceLine = z.object({
@@ -251,7 +260,10 @@ export const envelope = z.object({
   eventId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._-]{7,127}$/, 'event id: 8-128 letters, digits, colon, dot, dash, underscore'),
   tenantId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'tenant id: 3-40 lower-case letters, digits and dashes'),
   /** When it happened at the source (ISO 8601 with offset); decides order, never arrival. */
-  occurredAt: z.iso.datetime({ offset: true }),
+  occurredAt: z.iso
+    .datetime({ offset: true })
+    // The date as written (before its offset) must be inside the claim-date window, like every other date.
+    .refine((at) => isWithin(at.slice(0, 10), claimDateWindow), { message: `a time from ${claimDateWindow.from} to ${claimDateWindow.through}` }),
   /** Which system sent it (clearinghouse, practice system, import). */
   source: z.string().min(1).max(64),
   schemaVersion: z.literal(1),

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { claimFromEvents, isClaim } from './claim.js';
-import { calendarDate, claimEvent, describeIssues, type ClaimEvent } from './claim-events.js';
+import { birthDate, calendarDate, claimEvent, describeIssues, type ClaimEvent } from './claim-events.js';
 
 /** Dollars as written in exports ("1234.50", "-12", "$1,234.50") to integer cents, without floating point. */
 export const dollarsToCents = (text: string): number | undefined => {
@@ -90,7 +90,7 @@ export const openArRow = z.object({
   patient_member_id: text(40),
   patient_last_name: text(60),
   patient_first_name: text(60),
-  patient_dob: calendarDate,
+  patient_dob: birthDate,
   service_from: calendarDate,
   service_through: calendarDate,
   submitted_on: calendarDate,

@@ -5,6 +5,25 @@ import { calendarDate, procedureCode } from './claim-events.js';
 import { alertThresholds } from './alerts.js';
 import { payerRuleOverride } from './payer-rules.js';
 
+/**
+ * Settings are stored as one DynamoDB item (at most 400 KB): every list and string below is bounded so that all of
+ * them at their largest still fit, and the whole is measured once more before it is accepted.
+ */
+export const settingsLimits = {
+  payerRules: 100,
+  contractRates: 1_000,
+  assignmentRules: 50,
+  payerIdsPerRule: 10,
+  managerEmails: 20,
+  billers: 100,
+  teamsPerBiller: 5,
+  /** Bytes of the settings as stored (JSON, UTF-8): the item's keys and other attributes take the rest of 400 KB. */
+  storedBytes: 380_000,
+} as const;
+
+const payerId = z.string().min(1).max(64);
+const email = z.email().max(254);
+
 export const followUpQueues = [
   'credit-balance',
   'timely-filing-expired',
@@ -31,9 +50,10 @@ export const queueTitles: Record<FollowUpQueue, string> = {
 
 /** A contracted allowed amount per unit, for spotting underpayments hidden in CO-45. */
 export const contractRate = z.object({
-  payerId: z.string().min(1),
+  payerId,
   procedureCode,
-  allowedCentsPerUnit: z.number().int().nonnegative(),
+  /** At most $1,000,000 a unit: more is a typo, not a contract. */
+  allowedCentsPerUnit: z.number().int().nonnegative().max(100_000_000),
   effectiveFrom: calendarDate,
 });
 export type ContractRate = z.infer<typeof contractRate>;
@@ -41,9 +61,9 @@ export type ContractRate = z.infer<typeof contractRate>;
 /** First matching rule assigns the work item; what no rule matches stays in the team pool. */
 export const assignmentRule = z.object({
   queue: z.enum(followUpQueues).optional(),
-  payerIds: z.array(z.string().min(1)).optional(),
-  minDollarsCents: z.number().int().nonnegative().optional(),
-  maxDollarsCents: z.number().int().nonnegative().optional(),
+  payerIds: z.array(payerId).max(settingsLimits.payerIdsPerRule).optional(),
+  minDollarsCents: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  maxDollarsCents: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   assignee: z.string().regex(/^(team|biller):[A-Za-z0-9._@-]{1,64}$/, 'team:<name> or biller:<user id>'),
 });
 export type AssignmentRule = z.infer<typeof assignmentRule>;
@@ -52,38 +72,52 @@ export type AssignmentRule = z.infer<typeof assignmentRule>;
 export const billerContact = z.object({
   /** The biller's user id (the `sub` of their login), as in `biller:<user id>` assignments. */
   userId: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'a user id: letters, digits, . _ @ -'),
-  email: z.email(),
+  email,
   /** How the biller is named in managers' digests (never a patient's name). */
   displayName: z.string().trim().min(1).max(80).optional(),
   /** Teams whose work (assigned `team:<name>`) the reminder includes. */
-  teams: z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/)).max(20).default([]),
+  teams: z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/)).max(settingsLimits.teamsPerBiller).default([]),
 });
 export type BillerContact = z.infer<typeof billerContact>;
 
-export const tenantSettings = z.object({
+/** The settings as stored, in UTF-8 bytes (TextEncoder: the domain stays free of Node APIs). */
+const storedBytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
+
+export const tenantSettings = z
+  .object({
   /** Inclusive upper bounds of the aging buckets but the last (default 0-30, 31-60, 61-90, 91-120, 120+). */
   agingBuckets: z
-    .array(z.number().int().positive())
+    .array(z.number().int().positive().max(36_500))
     .min(1)
     .max(10)
     .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), { message: 'bucket bounds must increase' })
     .default([30, 60, 90, 120]),
-  payerRules: z.array(payerRuleOverride).max(500).default([]),
-  contractRates: z.array(contractRate).max(20_000).default([]),
-  assignmentRules: z.array(assignmentRule).max(200).default([]),
+  // Overrides name payers as claims do (at most 64 characters).
+  payerRules: z.array(payerRuleOverride.extend({ payerId: payerId.optional() })).max(settingsLimits.payerRules).default([]),
+  contractRates: z.array(contractRate).max(settingsLimits.contractRates).default([]),
+  assignmentRules: z.array(assignmentRule).max(settingsLimits.assignmentRules).default([]),
   /** Underpayments smaller than this are not worth a biller's time. */
-  underpaymentThresholdCents: z.number().int().nonnegative().default(500),
+  underpaymentThresholdCents: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(500),
   /** Who gets the managers' emails; when empty, the deployment configuration's managerEmails for the tenant. */
-  managerEmails: z.array(z.email()).max(50).default([]),
+  managerEmails: z.array(email).max(settingsLimits.managerEmails).default([]),
   /** Billers who get a reminder of their due work after each night. */
   billers: z
     .array(billerContact)
-    .max(500)
+    .max(settingsLimits.billers)
     .refine((list) => new Set(list.map((b) => b.userId)).size === list.length, { message: 'each biller once' })
     .default([]),
   /** When managers are alerted; an alert with no threshold set is off. */
   alerts: alertThresholds.default(alertThresholds.parse({})),
-});
+  })
+  .superRefine((settings, ctx) => {
+    // Escaped or multi-byte text can still outgrow the item: name the biggest field, so the admin knows what to cut.
+    const total = storedBytes(settings);
+    if (total <= settingsLimits.storedBytes) return;
+    const [field] = Object.entries(settings)
+      .map(([name, value]) => [name, storedBytes(value)] as const)
+      .sort((a, b) => b[1] - a[1])[0]!;
+    ctx.addIssue({ code: 'custom', path: [field], message: `the settings take ${total} bytes stored, at most ${settingsLimits.storedBytes}: shorten this list` });
+  });
 export type TenantSettings = z.infer<typeof tenantSettings>;
 
 export const defaultTenantSettings = (): TenantSettings => tenantSettings.parse({});

@@ -12,10 +12,19 @@ export const claimKey = (tenantId: string, claimId: string) => ({
   [tableDesign.sortKey]: 'CLAIM',
 });
 
-/** The history entry of an event: also the dedupe marker (it is written only if absent). */
+/** The marker of an event id in a claim: written only if absent (dedupe), with a digest of the event's content. */
 export const claimEventKey = (tenantId: string, claimId: string, eventId: string) => ({
   [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
   [tableDesign.sortKey]: `EVENT#${eventId}`,
+});
+
+/** Sort-key prefix of a claim's history entries (one per event, in the order they happened). */
+export const claimHistoryPrefix = 'HISTORY#';
+
+/** A claim's history entry of one event: sorted by when it happened (UTC), so history pages in time order. */
+export const claimHistoryKey = (tenantId: string, claimId: string, occurredAtUtc: string, eventId: string) => ({
+  [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
+  [tableDesign.sortKey]: `${claimHistoryPrefix}${occurredAtUtc}#${eventId}`,
 });
 
 /** Attributes that put an open claim into its shard of the open-claims index (remove them to take it out). */
@@ -60,10 +69,13 @@ export const auditKey = (tenantId: string, on: string, at: string, requestId: st
   [tableDesign.sortKey]: `${at}#${requestId}`,
 });
 
-/** A POST's Idempotency-Key, per user, under the tenant the caller works. */
-export const idempotencyKey = (tenantId: string, userId: string, key: string) => ({
+/**
+ * A POST's Idempotency-Key, scoped by the tenant the request is about, the user and the route (operation id), so a
+ * key can never answer for another tenant or route. `tenantId` is `_scope` for a request over all the caller's tenants.
+ */
+export const idempotencyKey = (tenantId: string, userId: string, route: string, key: string) => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#IDEMPOTENCY#${userId}`,
-  [tableDesign.sortKey]: key,
+  [tableDesign.sortKey]: `${route}#${key}`,
 });
 
 export const runKey = (tenantId: string, runDate: string) => ({
@@ -102,3 +114,4 @@ export const seedMarkerKey = (tenantId: string) => ({
 
 /** Tenant id for events that could not be attributed to any tenant (their envelope did not parse). */
 export const unattributedTenant = '_unattributed';
+
