@@ -75,8 +75,8 @@ try {
 
   // Item sizes as written: the average claim item and history entry of this run.
   const store = new ClaimStore(client, stack.tableName, config.shardCount);
-  const sampleHistory = await store.history(tenantId, events[0]!.payload.claimId);
-  const claimItemBytes = JSON.stringify({ claim: sampleHistory.state, events: sampleHistory.events }).length;
+  const sample = await store.current(tenantId, events[0]!.payload.claimId);
+  const claimItemBytes = JSON.stringify({ claim: sample.state, fold: sample.fold }).length;
   const eventItemBytes = Math.round(events.reduce((sum, e) => sum + JSON.stringify(e).length, 0) / events.length);
   const pad = (bytes: number): string => 'x'.repeat(bytes);
 

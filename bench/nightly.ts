@@ -156,7 +156,7 @@ const changeTwoPercent = async (tenantId: string, count: number, date: string): 
   let changed = 0;
   for (let n = 1; n <= count; n += step) {
     const claimId = `B${count}-${String(n).padStart(6, '0')}`;
-    const history = await store.history(tenantId, claimId);
+    const history = await store.current(tenantId, claimId);
     const base = { tenantId, source: 'bench', schemaVersion: 1 as const, occurredAt: `${date}T12:00:00Z`, eventId: `bench-change-${n}` };
     const event: ClaimEvent =
       history.state?.status === 'denied'

@@ -30,6 +30,22 @@ export const functionEnvironment = (stackEnv: Record<string, string>, config: Ap
   POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
 });
 
+/** Module specifiers of the queue consumers, by the queue each consumes. */
+const consumerModules: Record<QueueKey, string> = {
+  ingest: '../functions/handlers/ingest-claim-events.js',
+  aging: '../functions/handlers/age-claims-shard.js',
+  notifications: '../functions/handlers/send-notifications.js',
+};
+
+/**
+ * One execution environment of a queue consumer, as Lambda gives each concurrent invocation: a fresh instance of
+ * the handler module (its module-scope state, such as the batch processor, is its own), which the event source
+ * invokes one batch at a time. Without this, concurrent batches in one process would share a batch processor and
+ * report each other's failures, and the event source would delete messages that failed.
+ */
+export const loadConsumerEnvironment = async (queue: QueueKey, environment: number): Promise<SqsHandler> =>
+  ((await import(`${consumerModules[queue]}?environment=${environment}`)) as { handler: SqsHandler }).handler;
+
 /** Handlers read their environment when loaded, so they are imported only after it is set. */
 export const loadHandlers = async (env: Record<string, string>): Promise<Handlers> => {
   Object.assign(process.env, env);
@@ -74,18 +90,18 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
   const { stack, config } = options;
   const handlers = await loadHandlers(functionEnvironment(stack.env, config));
   const sqs = new SQSClient({ ...localClientConfig(stack.endpoints.sqs), useQueueUrlAsEndpoint: false });
-  const handlerOf: Record<QueueKey, SqsHandler> = { ingest: handlers.ingest, aging: handlers.ageShard, notifications: handlers.notifications };
   const sources: SqsEventSource[] = [];
   for (const key of queueKeys) {
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queueUrls[key], AttributeNames: ['QueueArn'] }));
+    const concurrency = options.concurrency?.[key] ?? defaultConcurrency[key];
+    const environments = await Promise.all(Array.from({ length: concurrency }, (_, i) => loadConsumerEnvironment(key, i + 1)));
     const source = new SqsEventSource({
       client: sqs,
       queueUrl: stack.queueUrls[key],
       queueArn: Attributes?.QueueArn ?? key,
       spec: queues[key],
       functionName: functionNames[key],
-      handler: handlerOf[key],
-      concurrency: options.concurrency?.[key] ?? defaultConcurrency[key],
+      environments,
       retryAfterSeconds: options.retryAfterSeconds ?? 2,
       onError: (error) => options.onError?.(key, error),
       onBatch: (result) => options.onBatch?.(key, result),

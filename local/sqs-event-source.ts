@@ -19,9 +19,11 @@ export interface SqsEventSourceOptions {
   readonly queueArn: string;
   readonly spec: QueueSpec;
   readonly functionName: string;
-  readonly handler: SqsHandler;
-  /** Batches processed at once, like Lambda scaling out. */
-  readonly concurrency: number;
+  /**
+   * One handler per execution environment (each its own module instance): as many batches run at once as there
+   * are environments, each environment one batch at a time, like Lambda scaling out.
+   */
+  readonly environments: readonly SqsHandler[];
   /**
    * Seconds before a failed message is visible again. Lambda leaves it for the whole visibility timeout
    * (6x the function timeout); locally that would make a retry take minutes, so it is shortened.
@@ -75,7 +77,7 @@ export class SqsEventSource {
 
   start(): void {
     this.running = true;
-    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+    this.loops = this.options.environments.map((handler) => this.loop(handler));
   }
 
   /** Finishes the batches in hand; messages received while stopping are handed back to the queue at once. */
@@ -84,12 +86,12 @@ export class SqsEventSource {
     await Promise.allSettled(this.loops);
   }
 
-  private async loop(): Promise<void> {
+  private async loop(handler: SqsHandler): Promise<void> {
     while (this.running) {
       try {
         const messages = await this.receiveBatch();
         if (messages.length === 0) continue;
-        if (this.running) await this.deliver(messages);
+        if (this.running) await this.deliver(messages, handler);
         else await this.release(messages);
       } catch (error) {
         if (!this.running) return;
@@ -134,8 +136,8 @@ export class SqsEventSource {
     }
   }
 
-  private async deliver(messages: Message[]): Promise<void> {
-    const { client, queueUrl, queueArn, spec, functionName, handler } = this.options;
+  private async deliver(messages: Message[], handler: SqsHandler): Promise<void> {
+    const { client, queueUrl, queueArn, spec, functionName } = this.options;
     const records = messages.map((m) => toRecord(m, queueArn));
     let failed: Set<string>;
     try {

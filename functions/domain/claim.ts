@@ -170,110 +170,168 @@ const computeMoney = (billedCents: number, adjudications: readonly Adjudication[
 
 const dateOf = (event: ClaimEvent): CalendarDate => event.occurredAt.slice(0, 10);
 
+/** Where an event stands in the order events take effect in (see compareEvents). */
+export interface EventPosition {
+  readonly occurredAt: string;
+  readonly type: ClaimEventType;
+  readonly eventId: string;
+}
+
+const positionOf = (event: ClaimEvent): EventPosition => ({ occurredAt: event.occurredAt, type: event.type, eventId: event.eventId });
+
 /**
- * The claim from all its events (any order in, same claim out). Without a claim.submitted the claim is awaiting
- * its submission; the other events wait in its history and apply when it arrives.
+ * What the derivation of a claim carries from one event to the next, in the order events take effect. It is plain
+ * data, stored beside the claim, so that an event that takes effect after every event applied so far (the usual
+ * case: events arrive roughly in the order they happen) is one step, not a replay of the claim's whole history.
+ * Its size does not grow with notes, status checks or acknowledgments, only with remits, appeals and write-offs.
  */
-export const claimFromEvents = (tenantId: string, claimId: string, events: readonly ClaimEvent[]): ClaimState => {
-  const ordered = [...events].sort(compareEvents);
-  const submission = ordered.find((e): e is EventOf<'claim.submitted'> => e.type === 'claim.submitted');
-  const lastEventAt = ordered.reduce((latest, e) => (Date.parse(e.occurredAt) > Date.parse(latest) ? e.occurredAt : latest), ordered[0]?.occurredAt ?? '');
-  if (!submission) return { tenantId, claimId, status: 'awaiting-submission', open: false, eventCount: events.length, lastEventAt };
+export interface ClaimFold {
+  readonly submissionEventId: string;
+  readonly submission: EventOf<'claim.submitted'>['payload'];
+  readonly billedCents: number;
+  readonly lines: readonly ServiceLine[];
+  readonly frequencyCode: Claim['frequencyCode'];
+  readonly originalClaimNumber?: string;
+  readonly lastSubmittedOn: CalendarDate;
+  readonly payerClaimNumber?: string;
+  readonly acknowledgedOn?: CalendarDate;
+  readonly rejection?: Claim['rejection'];
+  readonly lastStatus?: Claim['lastStatus'];
+  readonly adjudications: readonly Adjudication[];
+  readonly appeals: Claim['appeals'];
+  readonly writeOffs: Claim['writeOffs'];
+  readonly closed?: Claim['closed'];
+  readonly notes: number;
+  readonly lastActivityOn: CalendarDate;
+  readonly lastEventAt: string;
+  readonly eventCount: number;
+  /**
+   * Sequence number of each stage of the current cycle (a later event has a higher number; -1: none yet). Only
+   * their order matters, so an event stepped in later gets a number above all of them.
+   */
+  readonly sequence: number;
+  readonly cycleStart: number;
+  readonly cycle: { readonly acknowledged: number; readonly rejected: number; readonly status: number; readonly adjudicated: number; readonly appealed: number };
+  /** The latest event that took effect, notes aside (notes change nothing that depends on order). */
+  readonly latest: EventPosition;
+}
 
+const noCycle = { acknowledged: -1, rejected: -1, status: -1, adjudicated: -1, appealed: -1 } as const;
+
+const laterAt = (a: string, b: string): string => (a === '' || Date.parse(b) > Date.parse(a) ? b : a);
+
+/** The fold of a submission alone, whose cycle starts at sequence number `cycleStart`. */
+const foldFrom = (submission: EventOf<'claim.submitted'>, cycleStart: number): ClaimFold => {
   const p = submission.payload;
-  let billedCents = p.totalChargeCents;
-  let lines: readonly ServiceLine[] = p.lines;
-  let frequencyCode = p.frequencyCode;
-  let originalClaimNumber = p.originalClaimNumber;
-  let lastSubmittedOn = p.submittedOn;
-  let payerClaimNumber: string | undefined = p.originalClaimNumber;
-  let acknowledgedOn: CalendarDate | undefined;
-  let rejection: Claim['rejection'];
-  let lastStatus: Claim['lastStatus'];
-  const adjudications: Adjudication[] = [];
-  const appeals: Array<{ level: string; appealedOn: CalendarDate }> = [];
-  const writeOffs: Array<{ amountCents: number; reason: string; on: CalendarDate }> = [];
-  let closed: Claim['closed'];
-  let notes = 0;
-  let lastActivityOn = p.submittedOn;
-  /** Position in `ordered` of the latest (re)submission: acknowledgments and rejections before it are stale. */
-  let cycleStart = ordered.indexOf(submission);
-  let cycle = { acknowledged: -1, rejected: -1, status: -1, adjudicated: -1, appealed: -1 };
+  return {
+    submissionEventId: submission.eventId,
+    submission: p,
+    billedCents: p.totalChargeCents,
+    lines: p.lines,
+    frequencyCode: p.frequencyCode,
+    ...(p.originalClaimNumber ? { originalClaimNumber: p.originalClaimNumber, payerClaimNumber: p.originalClaimNumber } : {}),
+    lastSubmittedOn: p.submittedOn,
+    adjudications: [],
+    appeals: [],
+    writeOffs: [],
+    notes: 0,
+    lastActivityOn: p.submittedOn,
+    lastEventAt: submission.occurredAt,
+    eventCount: 1,
+    sequence: cycleStart,
+    cycleStart,
+    cycle: noCycle,
+    latest: positionOf(submission),
+  };
+};
 
-  ordered.forEach((event, index) => {
-    if (event.type !== 'note.added' && event !== submission) lastActivityOn = maxDate(lastActivityOn, dateOf(event));
-    switch (event.type) {
-      case 'claim.submitted':
-        return; // the first one is the base; a second is refused at ingest
-      case 'claim.resubmitted':
-        lastSubmittedOn = event.payload.resubmittedOn;
-        frequencyCode = event.payload.frequencyCode;
-        originalClaimNumber = event.payload.originalClaimNumber ?? originalClaimNumber;
-        if (event.payload.totalChargeCents !== undefined) billedCents = event.payload.totalChargeCents;
-        if (event.payload.lines) lines = event.payload.lines;
-        cycleStart = index;
-        cycle = { acknowledged: -1, rejected: -1, status: -1, adjudicated: -1, appealed: -1 };
-        if (closed) closed = undefined;
-        return;
-      case 'claim.acknowledged':
-        acknowledgedOn = event.payload.acknowledgedOn;
-        payerClaimNumber = event.payload.payerClaimNumber ?? payerClaimNumber;
-        cycle.acknowledged = index;
-        return;
-      case 'claim.rejected':
-        rejection = { categoryCode: event.payload.categoryCode, statusCode: event.payload.statusCode, reason: event.payload.reason, on: event.payload.rejectedOn };
-        cycle.rejected = index;
-        return;
-      case 'claim.status':
-        lastStatus = { categoryCode: event.payload.categoryCode, statusCode: event.payload.statusCode, on: event.payload.statusOn };
-        payerClaimNumber = event.payload.payerClaimNumber ?? payerClaimNumber;
-        cycle.status = index;
-        return;
-      case 'claim.adjudicated': {
-        const a = event.payload;
-        adjudications.push({
-          eventId: event.eventId,
-          remitDate: a.remitDate,
-          claimStatusCode: a.claimStatusCode,
-          payerClaimNumber: a.payerClaimNumber,
-          ...(a.allowedCents !== undefined ? { allowedCents: a.allowedCents } : {}),
-          paidCents: a.paidCents,
-          patientResponsibilityCents: a.patientResponsibilityCents,
-          adjustments: [...a.adjustments, ...a.lines.flatMap((line, i) => line.adjustments.map((adj) => ({ ...adj, line: i + 1 })))],
-          remarkCodes: [...a.remarkCodes, ...a.lines.flatMap((line) => line.remarkCodes)],
-        });
-        payerClaimNumber = a.payerClaimNumber;
-        cycle.adjudicated = index;
-        // New money after a closure reopens the claim.
-        closed = undefined;
-        return;
-      }
-      case 'claim.reversed': {
-        const r = event.payload;
-        const target = [...adjudications]
-          .reverse()
-          .find((a) => !a.reversedOn && a.payerClaimNumber === r.payerClaimNumber && (!r.reversesRemitDate || a.remitDate === r.reversesRemitDate));
-        if (target) adjudications[adjudications.indexOf(target)] = { ...target, reversedOn: r.remitDate };
-        closed = undefined;
-        return;
-      }
-      case 'claim.appealed':
-        appeals.push({ level: event.payload.level, appealedOn: event.payload.appealedOn });
-        cycle.appealed = index;
-        return;
-      case 'claim.written_off':
-        writeOffs.push({ amountCents: event.payload.amountCents, reason: event.payload.reason, on: event.payload.writtenOffOn });
-        return;
-      case 'claim.closed':
-        closed = { reason: event.payload.reason, on: event.payload.closedOn };
-        return;
-      case 'note.added':
-        notes++;
-        return;
+/** One event taking effect, after every event already in the fold (notes: anywhere). */
+const step = (fold: ClaimFold, event: ClaimEvent): ClaimFold => {
+  const counted = { ...fold, eventCount: fold.eventCount + 1, lastEventAt: laterAt(fold.lastEventAt, event.occurredAt) };
+  if (event.type === 'note.added') return { ...counted, notes: fold.notes + 1 };
+  const at = fold.sequence + 1;
+  const f: ClaimFold = {
+    ...counted,
+    sequence: at,
+    latest: compareEvents(positionOf(event) as ClaimEvent, fold.latest as ClaimEvent) > 0 ? positionOf(event) : fold.latest,
+    lastActivityOn: event.type === 'claim.submitted' ? fold.lastActivityOn : maxDate(fold.lastActivityOn, dateOf(event)),
+  };
+  switch (event.type) {
+    case 'claim.submitted':
+      return f; // the first one is the base; a second is refused at ingest
+    case 'claim.resubmitted': {
+      const r = event.payload;
+      const { closed: _reopened, ...rest } = f;
+      return {
+        ...rest,
+        lastSubmittedOn: r.resubmittedOn,
+        frequencyCode: r.frequencyCode,
+        ...(r.originalClaimNumber ?? f.originalClaimNumber ? { originalClaimNumber: r.originalClaimNumber ?? f.originalClaimNumber } : {}),
+        ...(r.totalChargeCents !== undefined ? { billedCents: r.totalChargeCents } : {}),
+        ...(r.lines ? { lines: r.lines } : {}),
+        cycleStart: at,
+        cycle: noCycle,
+      };
     }
-  });
+    case 'claim.acknowledged':
+      return {
+        ...f,
+        acknowledgedOn: event.payload.acknowledgedOn,
+        ...(event.payload.payerClaimNumber ?? f.payerClaimNumber ? { payerClaimNumber: event.payload.payerClaimNumber ?? f.payerClaimNumber } : {}),
+        cycle: { ...f.cycle, acknowledged: at },
+      };
+    case 'claim.rejected':
+      return {
+        ...f,
+        rejection: { categoryCode: event.payload.categoryCode, statusCode: event.payload.statusCode, reason: event.payload.reason, on: event.payload.rejectedOn },
+        cycle: { ...f.cycle, rejected: at },
+      };
+    case 'claim.status':
+      return {
+        ...f,
+        lastStatus: { categoryCode: event.payload.categoryCode, statusCode: event.payload.statusCode, on: event.payload.statusOn },
+        ...(event.payload.payerClaimNumber ?? f.payerClaimNumber ? { payerClaimNumber: event.payload.payerClaimNumber ?? f.payerClaimNumber } : {}),
+        cycle: { ...f.cycle, status: at },
+      };
+    case 'claim.adjudicated': {
+      const a = event.payload;
+      const adjudication: Adjudication = {
+        eventId: event.eventId,
+        remitDate: a.remitDate,
+        claimStatusCode: a.claimStatusCode,
+        payerClaimNumber: a.payerClaimNumber,
+        ...(a.allowedCents !== undefined ? { allowedCents: a.allowedCents } : {}),
+        paidCents: a.paidCents,
+        patientResponsibilityCents: a.patientResponsibilityCents,
+        adjustments: [...a.adjustments, ...a.lines.flatMap((line, i) => line.adjustments.map((adj) => ({ ...adj, line: i + 1 })))],
+        remarkCodes: [...a.remarkCodes, ...a.lines.flatMap((line) => line.remarkCodes)],
+      };
+      // New money after a closure reopens the claim.
+      const { closed: _reopened, ...rest } = f;
+      return { ...rest, adjudications: [...f.adjudications, adjudication], payerClaimNumber: a.payerClaimNumber, cycle: { ...f.cycle, adjudicated: at } };
+    }
+    case 'claim.reversed': {
+      const r = event.payload;
+      const target = [...f.adjudications]
+        .reverse()
+        .find((a) => !a.reversedOn && a.payerClaimNumber === r.payerClaimNumber && (!r.reversesRemitDate || a.remitDate === r.reversesRemitDate));
+      const { closed: _reopened, ...rest } = f;
+      return { ...rest, adjudications: f.adjudications.map((a) => (a === target ? { ...a, reversedOn: r.remitDate } : a)) };
+    }
+    case 'claim.appealed':
+      return { ...f, appeals: [...f.appeals, { level: event.payload.level, appealedOn: event.payload.appealedOn }], cycle: { ...f.cycle, appealed: at } };
+    case 'claim.written_off':
+      return { ...f, writeOffs: [...f.writeOffs, { amountCents: event.payload.amountCents, reason: event.payload.reason, on: event.payload.writtenOffOn }] };
+    case 'claim.closed':
+      return { ...f, closed: { reason: event.payload.reason, on: event.payload.closedOn } };
+  }
+};
 
-  const money = computeMoney(billedCents, adjudications, sumBy(writeOffs, (w) => w.amountCents));
+/** The claim a fold stands for. */
+export const claimOfFold = (tenantId: string, claimId: string, fold: ClaimFold): Claim => {
+  const p = fold.submission;
+  const { adjudications, cycle, cycleStart, closed, writeOffs } = fold;
+  const money = computeMoney(fold.billedCents, adjudications, sumBy(writeOffs, (w) => w.amountCents));
   const inForce = adjudications.filter((a) => !a.reversedOn);
   const after = (position: number, than: number): boolean => position > than && position > cycleStart;
   const status = ((): ClaimStatus => {
@@ -285,10 +343,7 @@ export const claimFromEvents = (tenantId: string, claimId: string, events: reado
       return money.paidCents > 0 ? 'partially-paid' : 'denied';
     }
     if (adjudications.length > 0 && cycle.adjudicated > cycleStart) return 'reversed';
-    if (after(cycle.status, Math.max(cycle.rejected, cycle.acknowledged))) {
-      const { categoryCode } = (ordered[cycle.status] as EventOf<'claim.status'>).payload;
-      return categoryCode.startsWith('R') ? 'info-requested' : 'pending';
-    }
+    if (after(cycle.status, Math.max(cycle.rejected, cycle.acknowledged))) return fold.lastStatus!.categoryCode.startsWith('R') ? 'info-requested' : 'pending';
     if (after(cycle.rejected, cycle.acknowledged)) return 'rejected';
     if (after(cycle.acknowledged, -1)) return 'acknowledged';
     return 'submitted';
@@ -313,36 +368,72 @@ export const claimFromEvents = (tenantId: string, claimId: string, events: reado
     participating: p.participating,
     submissionMethod: p.submissionMethod,
     ...(p.otherPayer ? { otherPayer: p.otherPayer } : {}),
-    frequencyCode,
-    ...(originalClaimNumber ? { originalClaimNumber } : {}),
-    ...(payerClaimNumber ? { payerClaimNumber } : {}),
+    frequencyCode: fold.frequencyCode,
+    ...(fold.originalClaimNumber ? { originalClaimNumber: fold.originalClaimNumber } : {}),
+    ...(fold.payerClaimNumber ? { payerClaimNumber: fold.payerClaimNumber } : {}),
     serviceFrom: p.serviceDate.from,
     serviceThrough: p.serviceDate.through,
     submittedOn: p.submittedOn,
-    lastSubmittedOn,
-    lines,
+    lastSubmittedOn: fold.lastSubmittedOn,
+    lines: fold.lines,
     diagnosisCodes: p.diagnosisCodes,
-    ...(acknowledgedOn ? { acknowledgedOn } : {}),
-    ...(rejection ? { rejection } : {}),
-    ...(lastStatus ? { lastStatus } : {}),
+    ...(fold.acknowledgedOn ? { acknowledgedOn: fold.acknowledgedOn } : {}),
+    ...(fold.rejection ? { rejection: fold.rejection } : {}),
+    ...(fold.lastStatus ? { lastStatus: fold.lastStatus } : {}),
     adjudications,
     forwardedToSecondary: inForce.some((a) => forwardedClp02.includes(a.claimStatusCode)),
-    appeals,
+    appeals: fold.appeals,
     writeOffs,
     ...(closed ? { closed } : {}),
     money,
-    notes,
-    lastEventAt,
-    lastActivityOn,
-    eventCount: events.length,
+    notes: fold.notes,
+    lastEventAt: fold.lastEventAt,
+    lastActivityOn: fold.lastActivityOn,
+    eventCount: fold.eventCount,
   };
+};
+
+/** A claim's events folded in the order they take effect (any order in, same fold out); none without a submission. */
+export const foldEvents = (events: readonly ClaimEvent[]): ClaimFold | undefined => {
+  const ordered = [...events].sort(compareEvents);
+  const at = ordered.findIndex((e) => e.type === 'claim.submitted');
+  if (at < 0) return undefined;
+  const submission = ordered[at] as EventOf<'claim.submitted'>;
+  // The submission opens the first cycle at its own place in the order: events before it count but open none.
+  const before = ordered.slice(0, at).filter((e) => e.type !== 'note.added').length;
+  let fold: ClaimFold = { ...foldFrom(submission, before), eventCount: 0, lastEventAt: '', sequence: -1 };
+  for (const event of ordered) fold = step(fold, event);
+  return fold;
+};
+
+/**
+ * The fold after one more event, when that can be worked out without the rest of the history: a note anywhere, or
+ * any event that takes effect after the latest one applied. Undefined when the event lands between events already
+ * applied (it arrived late): the caller folds the whole history again.
+ */
+export const foldOneMore = (fold: ClaimFold, event: ClaimEvent): ClaimFold | undefined =>
+  event.type === 'note.added' || compareEvents(event, fold.latest as ClaimEvent) > 0 ? step(fold, event) : undefined;
+
+/**
+ * The claim from all its events (any order in, same claim out). Without a claim.submitted the claim is awaiting
+ * its submission; the other events wait in its history and apply when it arrives.
+ */
+export const claimFromEvents = (tenantId: string, claimId: string, events: readonly ClaimEvent[]): ClaimState => {
+  const fold = foldEvents(events);
+  if (fold) return claimOfFold(tenantId, claimId, fold);
+  const lastEventAt = events.reduce((latest, e) => laterAt(latest, e.occurredAt), '');
+  return { tenantId, claimId, status: 'awaiting-submission', open: false, eventCount: events.length, lastEventAt };
 };
 
 const maxDate = (a: CalendarDate, b: CalendarDate): CalendarDate => (a >= b ? a : b);
 
 /** Why an event can never apply to a claim, whatever else arrives: a permanent rejection. */
-export const impossibleEvent = (existing: readonly ClaimEvent[], incoming: ClaimEvent): string | undefined => {
-  if (incoming.type === 'claim.submitted' && existing.some((e) => e.type === 'claim.submitted' && e.eventId !== incoming.eventId)) {
+export const impossibleEvent = (existing: readonly ClaimEvent[], incoming: ClaimEvent): string | undefined =>
+  impossibleAfter(foldEvents(existing), incoming);
+
+/** The same rule, read from the claim's fold (what the claim item keeps) instead of its events. */
+export const impossibleAfter = (fold: ClaimFold | undefined, incoming: ClaimEvent): string | undefined => {
+  if (incoming.type === 'claim.submitted' && fold && fold.submissionEventId !== incoming.eventId) {
     return 'already-submitted: send a correction as claim.resubmitted';
   }
   return undefined;

@@ -7,8 +7,9 @@ import { dynamo } from '../shared/clients.js';
 import { shardCount, tableName } from '../shared/env.js';
 import { PermanentError } from '../shared/errors.js';
 import { logger, metrics, withObservability } from '../shared/observability.js';
+import type { ClaimEvent } from '../domain/claim-events.js';
 import { ingestClaimEvent, parseClaimEvent, tenantOf } from '../services/ingest-claim-event.js';
-import { ClaimStore, type ClaimHistory } from '../store/claim-store.js';
+import { ClaimStore, type ClaimRecord } from '../store/claim-store.js';
 import { unattributedTenant } from '../store/keys.js';
 import { RejectedEventStore } from '../store/rejected-event-store.js';
 import { tenantDirectory } from '../shared/tenant-directory.js';
@@ -19,15 +20,31 @@ const rejected = new RejectedEventStore(dynamo(), tableName());
 const tenants = tenantDirectory();
 const isKnownTenant = (tenantId: string): boolean => tenants.has(tenantId);
 
-const processRecord = async (record: SQSRecord, readBefore: Map<string, ClaimHistory>): Promise<void> => {
+/** A message read once: its event, or why it can never be one. */
+type Parsed = { readonly event: ClaimEvent; readonly claim: string } | { readonly refusal: PermanentError };
+
+const parse = (record: SQSRecord): Parsed => {
   try {
+    const event = parseClaimEvent(record.body);
+    return { event, claim: ClaimStore.recordKey(event.tenantId, event.payload.claimId) };
+  } catch (error) {
+    if (error instanceof PermanentError) return { refusal: error };
+    throw error;
+  }
+};
+
+const processRecord = async (record: SQSRecord, parsed: Parsed, readBefore: Map<string, ClaimRecord>): Promise<void> => {
+  try {
+    if ('refusal' in parsed) throw parsed.refusal;
     const receivedAt = new Date().toISOString();
-    const parsed = parseClaimEvent(record.body);
-    const before = readBefore.get(ClaimStore.historyKey(parsed.tenantId, parsed.payload.claimId));
-    const { outcome, event } = await ingestClaimEvent(claims, parsed, { isKnownTenant, receivedAt }, before);
+    const { outcome, event, after } = await ingestClaimEvent(claims, parsed.event, { isKnownTenant, receivedAt }, readBefore.get(parsed.claim));
+    // The next event of this claim in the batch starts from what this one wrote, without reading it again.
+    if (after) readBefore.set(parsed.claim, after);
+    else readBefore.delete(parsed.claim);
     logger.info('claim event processed', { eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome });
     metrics.addMetric(outcome === 'applied' ? 'ClaimEventApplied' : 'ClaimEventDuplicate', MetricUnit.Count, 1);
   } catch (error) {
+    readBefore.delete('claim' in parsed ? parsed.claim : '');
     if (!(error instanceof PermanentError)) {
       logger.warn('claim event failed; the queue will retry it', { messageId: record.messageId, error: (error as Error).name });
       throw error;
@@ -47,20 +64,20 @@ const processRecord = async (record: SQSRecord, readBefore: Map<string, ClaimHis
   }
 };
 
-/** Reads every claim the batch touches in one batched read, instead of one read per event. */
-const readClaimsOf = async (event: SQSEvent): Promise<Map<string, ClaimHistory>> => {
-  const touched = event.Records.flatMap((record) => {
-    try {
-      const { tenantId, payload } = parseClaimEvent(record.body);
-      return isKnownTenant(tenantId) ? [{ tenantId, claimId: payload.claimId }] : [];
-    } catch {
-      return []; // refused below, with its reason
-    }
-  });
-  return claims.histories(touched);
-};
-
 export const handler = withObservability(async (event: SQSEvent, context) => {
-  const readBefore = await readClaimsOf(event);
-  return processPartialResponse(event, (record: SQSRecord) => processRecord(record, readBefore), processor, { context });
+  const parsed = new Map(event.Records.map((record) => [record.messageId, parse(record)]));
+  // Every claim the batch touches, in one batched read instead of one read per event.
+  const touched = [...parsed.values()].flatMap((p) => ('event' in p && isKnownTenant(p.event.tenantId) ? [{ tenantId: p.event.tenantId, claimId: p.event.payload.claimId }] : []));
+  const readBefore = await claims.currents(touched);
+  // Records of different claims run at once; events of one claim run one after another, so a batch of many events
+  // for one claim does not race itself (each would lose the version check to its neighbours and retry).
+  const inLine = new Map<string, Promise<unknown>>();
+  const processInLine = (record: SQSRecord): Promise<void> => {
+    const p = parsed.get(record.messageId)!;
+    const line = 'claim' in p ? p.claim : `message:${record.messageId}`;
+    const run = (inLine.get(line) ?? Promise.resolve()).catch(() => undefined).then(() => processRecord(record, p, readBefore));
+    inLine.set(line, run);
+    return run;
+  };
+  return processPartialResponse(event, processInLine, processor, { context });
 });

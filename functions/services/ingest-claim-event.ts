@@ -1,15 +1,19 @@
-// The unit of work of the ingest consumer (and of the bulk import): validate one event, apply it to its claim by
-// re-deriving the claim from all its events, and write both atomically.
-import { claimFromEvents, impossibleEvent } from '../domain/claim.js';
+// The unit of work of the ingest consumer (and of the bulk import): validate one event, apply it to its claim (one
+// step of the claim's fold when it comes after the events applied so far, else the claim's events folded again),
+// and write the event and the claim atomically.
+import { createHash } from 'node:crypto';
+import { claimOfFold, foldEvents, foldOneMore, impossibleAfter, isClaim, type ClaimFold, type ClaimState } from '../domain/claim.js';
 import { claimEvent, describeIssues, envelope, type ClaimEvent } from '../domain/claim-events.js';
 import { PermanentError, TransientError } from '../shared/errors.js';
-import { ClaimVersionConflictError, type ClaimHistory, type ClaimStore } from '../store/claim-store.js';
+import { ClaimItemTooLargeError, ClaimVersionConflictError, type ClaimRecord, type ClaimStore } from '../store/claim-store.js';
 
 export type IngestOutcome = 'applied' | 'duplicate';
 
 export interface IngestResult {
   readonly outcome: IngestOutcome;
   readonly event: ClaimEvent;
+  /** The claim item as this write left it (when applied): the next event of the same claim can start from it. */
+  readonly after?: ClaimRecord;
 }
 
 export interface IngestContext {
@@ -48,42 +52,99 @@ export const tenantOf = (body: string): string | undefined => {
   }
 };
 
+/** JSON with its keys sorted at every level: the same content always gives the same text. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+
+/** Digest of an event's content (as validated): tells a redelivery from another event sent under the same id. */
+export const eventDigest = (event: ClaimEvent): string => createHash('sha256').update(canonical(event)).digest('hex');
+
+/** Names (never values) of the envelope fields and payload fields in which two events differ. */
+export const differingFields = (a: ClaimEvent, b: ClaimEvent): string[] => {
+  const names = (x: object, y: object): string[] => [...new Set([...Object.keys(x), ...Object.keys(y)])].sort();
+  const envelopeFields = names(a, b).filter((name) => name !== 'payload' && canonical((a as Record<string, unknown>)[name]) !== canonical((b as Record<string, unknown>)[name]));
+  const payloadFields = names(a.payload, b.payload)
+    .filter((name) => canonical((a.payload as Record<string, unknown>)[name]) !== canonical((b.payload as Record<string, unknown>)[name]))
+    .map((name) => `payload.${name}`);
+  return [...envelopeFields, ...payloadFields];
+};
+
+/** A repeat of an applied event id: a redelivery ('duplicate'), or a producer bug if its content differs. */
+const repeatOf = async (store: ClaimStore, event: ClaimEvent, digest: string): Promise<IngestResult> => {
+  const applied = await store.appliedEvent(event.tenantId, event.payload.claimId, event.eventId);
+  if (applied && applied.marker.digest !== digest) {
+    const fields = applied.event ? differingFields(applied.event, event) : [];
+    throw new PermanentError(`event id already applied with other content${fields.length ? `: ${fields.join(', ')} differ` : ''}`, 'conflicting-duplicate');
+  }
+  return { outcome: 'duplicate', event };
+};
+
+/** The claim state and fold after the event, from the claim item alone when the event allows, else from every event. */
+const nextState = async (store: ClaimStore, record: ClaimRecord, event: ClaimEvent): Promise<{ state: ClaimState; fold?: ClaimFold }> => {
+  const { tenantId } = event;
+  const { claimId } = event.payload;
+  const stepped = record.fold ? foldOneMore(record.fold, event) : undefined;
+  if (stepped) return { state: claimOfFold(tenantId, claimId, stepped), fold: stepped };
+  const awaiting = !record.fold && (!record.state || record.state.status === 'awaiting-submission');
+  if (awaiting && event.type !== 'claim.submitted') {
+    // Waits for its submission in the history; the claim item only counts it.
+    const lastEventAt = record.state && Date.parse(record.state.lastEventAt) >= Date.parse(event.occurredAt) ? record.state.lastEventAt : event.occurredAt;
+    return { state: { tenantId, claimId, status: 'awaiting-submission', open: false, eventCount: (record.state?.eventCount ?? 0) + 1, lastEventAt } };
+  }
+  // Late (it takes effect between events applied), or the submission after other events: fold them all again.
+  const events = record.state ? (await store.events(tenantId, claimId)).filter((e) => e.eventId !== event.eventId) : [];
+  const fold = foldEvents([...events, event])!;
+  return { state: claimOfFold(tenantId, claimId, fold), fold };
+};
+
 /**
- * Applies the event to its claim. Duplicates (same event id) change nothing. Version races with a concurrent
- * writer are retried a few times, then handed back to the queue as transient.
+ * Applies the event to its claim. Duplicates (same event id) change nothing; the same id with other content is
+ * refused. Version races with a concurrent writer are retried a few times, then handed back to the queue as transient.
  */
 export const ingestClaimEvent = async (
   store: ClaimStore,
   event: ClaimEvent,
   context: IngestContext,
-  /** The claim as read just before (a batch reads all its claims at once); read again after a lost race. */
-  readBefore?: ClaimHistory,
+  /** The claim item as read just before (a batch reads all its claims at once); read again after a lost race. */
+  readBefore?: ClaimRecord,
 ): Promise<IngestResult> => {
   if (!context.isKnownTenant(event.tenantId)) throw new PermanentError('tenant is not served by this deployment', 'unknown-tenant');
   if (Date.parse(event.occurredAt) - Date.parse(context.receivedAt) > maxFutureSkewMs) {
     throw new PermanentError('occurredAt: more than a day after the event was received', 'occurred-in-future');
   }
   const { claimId } = event.payload;
+  const digest = eventDigest(event);
+  const save = async (state: ClaimState, fold: ClaimFold | undefined, version: number | undefined): Promise<IngestResult> => {
+    try {
+      const outcome = await store.saveEvent(event, state, fold, digest, version, context.receivedAt);
+      if (outcome === 'duplicate') return await repeatOf(store, event, digest);
+      return { outcome, event, after: { state, version: (version ?? 0) + 1, ...(fold ? { fold } : {}) } };
+    } catch (error) {
+      if (error instanceof ClaimItemTooLargeError) throw new PermanentError('claim has too many remits, appeals or write-offs to keep in one item', 'claim-too-large');
+      throw error;
+    }
+  };
   // A new claim's submission usually finds nothing there: try to create it without reading first.
   if (event.type === 'claim.submitted' && !readBefore?.version) {
+    const fold = foldEvents([event])!;
     try {
-      const created = await store.saveEvent(event, claimFromEvents(event.tenantId, claimId, [event]), [event], undefined, context.receivedAt);
-      return { outcome: created, event };
+      return await save(claimOfFold(event.tenantId, claimId, fold), fold, undefined);
     } catch (error) {
       if (!(error instanceof ClaimVersionConflictError)) throw error;
     }
   }
   for (let attempt = 1; ; attempt++) {
-    const history = attempt === 1 && readBefore ? readBefore : await store.history(event.tenantId, claimId);
-    if (history.events.some((e) => e.eventId === event.eventId)) return { outcome: 'duplicate', event };
-    const impossible = impossibleEvent(history.events, event);
+    const record = attempt === 1 && readBefore ? readBefore : await store.current(event.tenantId, claimId);
+    if (record.fold?.submissionEventId === event.eventId) return repeatOf(store, event, digest);
+    const impossible = impossibleAfter(record.fold, event);
     if (impossible) throw new PermanentError(`event cannot apply: ${impossible}`, impossible.split(':')[0]!);
-    const events = [...history.events, event];
-    const state = claimFromEvents(event.tenantId, claimId, events);
+    const { state, fold } = await nextState(store, record, event);
     // Keep the nightly aging bucket: it is recomputed only by the nightly run.
-    const carried = history.state && 'agingBucket' in history.state && 'money' in state ? { ...state, agingBucket: history.state.agingBucket } : state;
+    const carried = record.state && 'agingBucket' in record.state && isClaim(state) ? { ...state, agingBucket: record.state.agingBucket } : state;
     try {
-      return { outcome: await store.saveEvent(event, carried, events, history.version, context.receivedAt), event };
+      return await save(carried, fold, record.version);
     } catch (error) {
       if (!(error instanceof ClaimVersionConflictError)) throw error;
       if (attempt >= maxAttempts) throw new TransientError('claim kept changing concurrently');

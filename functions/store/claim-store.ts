@@ -1,24 +1,54 @@
-// Claims in DynamoDB: a claim's partition holds the claim item and one history entry per event. Applying an event
-// writes both in one transaction, conditional on the event being new and the claim unchanged since it was read.
+// Claims in DynamoDB: a claim's partition holds the claim item (the derived claim and its fold, bounded in size
+// whatever the history), and per event a small id marker and a history entry with the event, in time order.
+// Applying an event writes the three in one transaction, conditional on the event id being new and the claim
+// unchanged since it was read.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isClaim, type Claim, type ClaimState } from '../domain/claim.js';
+import { isClaim, type Claim, type ClaimFold, type ClaimState } from '../domain/claim.js';
 import type { ClaimEvent } from '../domain/claim-events.js';
 import { shardOf } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
 import { batchGet, conditionally } from './dynamo-helpers.js';
-import { claimEventKey, claimKey, claimPartition, openClaimIndexKey } from './keys.js';
+import { claimEventKey, claimHistoryKey, claimHistoryPrefix, claimKey, claimPartition, openClaimIndexKey } from './keys.js';
 
 export interface StoredClaim {
   readonly claim: Claim;
   readonly version: number;
 }
 
-export interface ClaimHistory {
+/** The claim item as applying an event needs it: the state, its version, and the fold it was derived with. */
+export interface ClaimRecord {
   readonly state?: ClaimState;
   readonly version?: number;
-  readonly events: ClaimEvent[];
+  /** Absent while the claim awaits its submission. */
+  readonly fold?: ClaimFold;
+}
+
+/** An event as the claim's history keeps it. */
+export interface HistoryEntry {
+  readonly event: ClaimEvent;
+  readonly receivedAt: string;
+}
+
+/** What is kept of an event id already applied: when the event happened and a digest of its content. */
+export interface EventMarker {
+  readonly occurredAt: string;
+  readonly digest: string;
+}
+
+/**
+ * The claim item would pass what one DynamoDB item holds (400 KB, with room for its other attributes). Only remits,
+ * appeals and write-offs grow it (notes and status checks do not), so this takes hundreds of remits on one claim.
+ */
+export class ClaimItemTooLargeError extends Error {
+  override readonly name = 'ClaimItemTooLargeError';
+}
+const maxClaimItemBytes = 350_000;
+
+/** A history cursor this store did not give. */
+export class InvalidHistoryCursorError extends Error {
+  override readonly name = 'InvalidHistoryCursorError';
 }
 
 /** The stored claim could not be read back: our data is damaged, not the event. Retried, then dead-lettered. */
@@ -61,10 +91,13 @@ const readStored = (item: Record<string, unknown>): { state: ClaimState; version
   return { state: { ...state, ...bucket } as ClaimState, version: parsed.data.version };
 };
 
-const historyOf = (item: Record<string, unknown>): ClaimHistory => ({
+const recordOf = (item: Record<string, unknown>): ClaimRecord => ({
   ...readStored(item),
-  events: typeof item.events === 'string' ? (JSON.parse(item.events) as ClaimEvent[]) : [],
+  ...(typeof item.fold === 'string' ? { fold: JSON.parse(item.fold) as ClaimFold } : {}),
 });
+
+/** History keys sort by UTC instant: an offset such as -05:00 is turned into Z first. */
+const utc = (occurredAt: string): string => new Date(occurredAt).toISOString();
 
 const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
@@ -88,64 +121,116 @@ export class ClaimStore {
     return isClaim(state) ? { claim: state, version } : undefined;
   }
 
-  /**
-   * The claim item with every event of the claim, in one consistent read. The claim item carries its events so
-   * that applying an event costs one read and one transaction; the history entries are the audit and dedupe trail.
-   */
-  async history(tenantId: string, claimId: string): Promise<ClaimHistory> {
+  /** The claim item as applying an event needs it, in one consistent read (bounded in size whatever the history). */
+  async current(tenantId: string, claimId: string): Promise<ClaimRecord> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: claimKey(tenantId, claimId), ConsistentRead: true }),
     );
-    return Item ? historyOf(Item) : { events: [] };
+    return Item ? recordOf(Item) : {};
   }
 
   /**
    * The claim items of many claims in as few consistent reads as DynamoDB allows (100 keys a request), for a batch
-   * consumer to read once what it is about to apply events to. Claims not found map to an empty history.
+   * consumer to read once what it is about to apply events to. Claims not found map to an empty record.
    */
-  async histories(claims: ReadonlyArray<{ tenantId: string; claimId: string }>): Promise<Map<string, ClaimHistory>> {
+  async currents(claims: ReadonlyArray<{ tenantId: string; claimId: string }>): Promise<Map<string, ClaimRecord>> {
     const wanted = new Map(claims.map((c) => [claimPartition(c.tenantId, c.claimId), c]));
-    const found = new Map<string, ClaimHistory>([...wanted.keys()].map((pk) => [pk, { events: [] }]));
+    const found = new Map<string, ClaimRecord>([...wanted.keys()].map((pk) => [pk, {}]));
     const items = await batchGet(this.client, this.tableName, [...wanted.values()].map((c) => claimKey(c.tenantId, c.claimId)));
-    for (const item of items) found.set(item[partitionKey] as string, historyOf(item));
+    for (const item of items) found.set(item[partitionKey] as string, recordOf(item));
     return found;
   }
 
-  /** Key of a claim in the map `histories` returns. */
-  static historyKey = (tenantId: string, claimId: string): string => claimPartition(tenantId, claimId);
+  /** Key of a claim in the map `currents` returns. */
+  static recordKey = (tenantId: string, claimId: string): string => claimPartition(tenantId, claimId);
 
-  /** The history entries of a claim (every event as received), oldest first by when it happened. */
-  async historyEntries(tenantId: string, claimId: string): Promise<Array<{ event: ClaimEvent; receivedAt: string }>> {
-    const entries: Array<{ event: ClaimEvent; receivedAt: string }> = [];
+  /**
+   * Every event of a claim, in one consistent pass over its history (paged by DynamoDB). Needed only when an event
+   * arrives that takes effect between events already applied, or a claim's submission comes after other events.
+   */
+  async events(tenantId: string, claimId: string): Promise<ClaimEvent[]> {
+    const events: ClaimEvent[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :event)',
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
           ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
-          ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':event': 'EVENT#' },
+          ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':history': claimHistoryPrefix },
+          ConsistentRead: true,
           ExclusiveStartKey: cursor,
         }),
       );
-      for (const item of page.Items ?? []) entries.push({ event: JSON.parse(item.event as string) as ClaimEvent, receivedAt: item.receivedAt as string });
+      for (const item of page.Items ?? []) events.push(JSON.parse(item.event as string) as ClaimEvent);
       cursor = page.LastEvaluatedKey;
     } while (cursor);
-    return entries.sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt));
+    return events;
   }
 
   /**
-   * Writes the event's history entry (only if new) and the claim state after it (only if the claim is unchanged),
-   * in one transaction. Returns 'duplicate' when the event was applied before: nothing is written.
+   * One page of a claim's history, newest first. `before` is the cursor of the previous page: entries that
+   * happened before it (exclusive). The returned cursor continues the listing, absent on the last page.
+   */
+  async historyPage(tenantId: string, claimId: string, limit: number, before?: string): Promise<{ entries: HistoryEntry[]; cursor?: string }> {
+    const beforeKey = before === undefined ? undefined : Buffer.from(before, 'base64url').toString();
+    if (beforeKey !== undefined && (!beforeKey.startsWith(claimHistoryPrefix) || beforeKey.length > 200)) throw new InvalidHistoryCursorError('not a history cursor');
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: beforeKey ? '#pk = :pk AND #sk BETWEEN :from AND :before' : '#pk = :pk AND begins_with(#sk, :from)',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+        // BETWEEN is inclusive: the entry at the cursor is dropped below.
+        ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':from': claimHistoryPrefix, ...(beforeKey ? { ':before': beforeKey } : {}) },
+        ScanIndexForward: false,
+        Limit: limit + 1,
+      }),
+    );
+    const items = (page.Items ?? []).filter((item) => item[sortKey] !== beforeKey);
+    const entries = items.slice(0, limit).map((item) => ({ event: JSON.parse(item.event as string) as ClaimEvent, receivedAt: item.receivedAt as string }));
+    const last = items.length > limit ? items[limit - 1] : undefined;
+    return { entries, ...(last ? { cursor: Buffer.from(last[sortKey] as string).toString('base64url') } : {}) };
+  }
+
+  /** Every history entry of a claim, oldest first (a claim's whole history: prefer historyPage for people). */
+  async historyEntries(tenantId: string, claimId: string): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.historyPage(tenantId, claimId, 500, cursor);
+      entries.push(...page.entries);
+      cursor = page.cursor;
+    } while (cursor);
+    return entries.reverse();
+  }
+
+  /** What is kept of an applied event id (to tell a redelivery from a producer reusing an id), and the event. */
+  async appliedEvent(tenantId: string, claimId: string, eventId: string): Promise<{ marker: EventMarker; event?: ClaimEvent } | undefined> {
+    const { Item: marker } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: claimEventKey(tenantId, claimId, eventId), ConsistentRead: true }));
+    if (!marker) return undefined;
+    const { Item: entry } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: claimHistoryKey(tenantId, claimId, utc(marker.occurredAt as string), eventId), ConsistentRead: true }),
+    );
+    return { marker: { occurredAt: marker.occurredAt as string, digest: marker.digest as string }, ...(entry ? { event: JSON.parse(entry.event as string) as ClaimEvent } : {}) };
+  }
+
+  /**
+   * Writes the event's id marker and history entry (only if the id is new) and the claim state after it (only if
+   * the claim is unchanged), in one transaction. Returns 'duplicate' when the event id was applied before: nothing
+   * is written.
    */
   async saveEvent(
     event: ClaimEvent,
     state: ClaimState,
-    events: readonly ClaimEvent[],
+    fold: ClaimFold | undefined,
+    digest: string,
     previousVersion: number | undefined,
     receivedAt: string,
   ): Promise<'applied' | 'duplicate'> {
     const names = { '#pk': partitionKey };
+    const claim = JSON.stringify({ ...state, agingBucket: undefined });
+    const foldJson = fold ? JSON.stringify(fold) : undefined;
+    if (Buffer.byteLength(claim) + Buffer.byteLength(foldJson ?? '') > maxClaimItemBytes) throw new ClaimItemTooLargeError('claim item would pass the DynamoDB item size');
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -153,9 +238,15 @@ export class ClaimStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...claimEventKey(state.tenantId, state.claimId, event.eventId), kind: 'claim-event', event: JSON.stringify(event), receivedAt },
+                Item: { ...claimEventKey(state.tenantId, state.claimId, event.eventId), kind: 'claim-event-id', occurredAt: event.occurredAt, digest },
                 ConditionExpression: 'attribute_not_exists(#pk)',
                 ExpressionAttributeNames: names,
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...claimHistoryKey(state.tenantId, state.claimId, utc(event.occurredAt), event.eventId), kind: 'claim-event', event: JSON.stringify(event), receivedAt },
               },
             },
             {
@@ -165,10 +256,10 @@ export class ClaimStore {
                   ...claimKey(state.tenantId, state.claimId),
                   ...this.indexAttributes(state),
                   kind: 'claim',
-                  claim: JSON.stringify({ ...state, agingBucket: undefined }),
+                  claim,
                   ...('agingBucket' in state && state.agingBucket ? { agingBucket: state.agingBucket } : {}),
                   // One string, not a nested map: it is read whole and never queried, so it is cheap to write.
-                  events: JSON.stringify(events),
+                  ...(foldJson ? { fold: foldJson } : {}),
                   version: (previousVersion ?? 0) + 1,
                 },
                 ...(previousVersion === undefined
@@ -182,7 +273,7 @@ export class ClaimStore {
       return 'applied';
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
-        const [marker, claimWrite] = error.CancellationReasons ?? [];
+        const [marker, , claimWrite] = error.CancellationReasons ?? [];
         if (marker?.Code === 'ConditionalCheckFailed') return 'duplicate';
         if (claimWrite?.Code === 'ConditionalCheckFailed') throw new ClaimVersionConflictError('claim changed concurrently');
         // Another transaction held one of the items: the same race, seen a moment earlier.

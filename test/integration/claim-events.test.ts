@@ -64,9 +64,9 @@ describe('claim events through the ingest queue', () => {
         const found = await claims.get(tenant, claimId);
         return found && found.claim.eventCount === want ? found : undefined;
       }, 60_000, `claim ${claimId} to have its ${want} events`).catch(async (error: Error) => {
-        const history = await claims.history(tenant, claimId);
+        const [events, record] = await Promise.all([claims.events(tenant, claimId), claims.current(tenant, claimId)]);
         const dead = await peekQueue(deadLetterUrls.ingest);
-        throw new Error(`${error.message}: has ${history.events.length} (${history.state?.status}); dead letters: ${dead.length}; failures: ${JSON.stringify([...deliveries.failures])}`);
+        throw new Error(`${error.message}: has ${events.length} (${record.state?.status}); dead letters: ${dead.length}; failures: ${JSON.stringify([...deliveries.failures])}`);
       });
       expect(stored.claim).toEqual(claim);
     }

@@ -47,7 +47,7 @@ describe('npm run import', () => {
       expect(report, what).toMatchObject({ row: i + 2, outcome: 'rejected' });
       expect(report.errors.join(' | '), what).toContain(message);
     });
-    for (const id of ['BAD-NPI', 'BAD-BAL', 'BAD-BALANCE']) expect((await store().history(tenant, id)).events).toEqual([]);
+    for (const id of ['BAD-NPI', 'BAD-BAL', 'BAD-BALANCE']) expect(await store().events(tenant, id)).toEqual([]);
     const imported = await store().get(tenant, 'GOOD-1');
     expect(imported?.claim).toMatchObject({ status: 'partially-paid', open: true, money: { paidCents: 9_600, payerBalanceCents: 6_000 } });
 
