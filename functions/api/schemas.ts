@@ -20,6 +20,12 @@ export const agingQuery = z.object({
   asOf: calendarDate.optional(),
 });
 export const tenantQuery = z.object({ tenant: z.string().optional() });
+/** A claim on a date, with a page of its history (the latest entries, or those before `historyBefore`). */
+export const claimQuery = tenantQuery.extend({
+  asOf: calendarDate.optional(),
+  historyLimit: z.coerce.number().int().min(1).max(500).default(100),
+  historyBefore: z.string().max(1000).optional(),
+});
 export const assignBody = z.object({ assignee: z.string().regex(/^(team|biller):[A-Za-z0-9._@-]{1,64}$|^pool$/, 'team:<name>, biller:<user id> or pool') });
 export const nextBody = z.object({ queue: z.enum(followUpQueues).optional(), tenant: z.string().optional() });
 
@@ -86,5 +92,5 @@ export const agingReport = z.object({
 
 export const caller = z.object({ userId: z.string(), roles: z.array(z.enum(['biller', 'manager', 'admin'])), tenants: z.array(z.string()) });
 /** Claims and run records are documented by their main fields; they carry more. */
-export const claimDetail = z.looseObject({ tenantId: z.string(), claimId: z.string(), status: z.string(), open: z.boolean(), workItem: workItemView.nullable(), history: z.array(z.looseObject({ at: z.string(), kind: z.string(), type: z.string() })) });
+export const claimDetail = z.looseObject({ tenantId: z.string(), claimId: z.string(), status: z.string(), open: z.boolean(), workItem: workItemView.nullable(), history: z.array(z.looseObject({ at: z.string(), kind: z.string(), type: z.string() })), historyCursor: z.string().optional() });
 export const runRecord = z.looseObject({ tenantId: z.string(), runDate: calendarDate, status: z.enum(['running', 'complete']), counts: z.record(z.string(), z.number()) });

@@ -5,7 +5,7 @@ import { ageOf } from '../domain/aging.js';
 import { daysBetween, localDateAt } from '../domain/calendar.js';
 import { calendarDate, claimId } from '../domain/claim-events.js';
 import { tenantDirectory } from '../shared/tenant-directory.js';
-import { agingQuery, assignBody, nextBody, workItemQuery } from '../api/schemas.js';
+import { agingQuery, claimQuery, assignBody, nextBody, workItemQuery } from '../api/schemas.js';
 import { openApiDocument } from '../api/openapi.js';
 import { callerOf, type Caller } from '../shared/caller.js';
 import { dynamo } from '../shared/clients.js';
@@ -17,6 +17,7 @@ import { WorkItemStore, type WorkItem } from '../store/work-item-store.js';
 import { followUpQueues } from '../domain/tenant-settings.js';
 import { describeReason } from '../domain/work-item.js';
 import { defaultLeaseMinutes, takeNext } from '../services/work-leases.js';
+import { claimHistoryPage, InvalidHistoryCursor } from '../services/claim-history.js';
 import { actionRequest, ClaimNotFoundError, recordAction } from '../services/claim-actions.js';
 import { HistoryStore } from '../store/history-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
@@ -254,8 +255,18 @@ export const routes: readonly RouteDeclaration[] = [
       const id = param(claimId, params.claimId, 'claimId');
       const stored = await claims.get(tenant, id);
       if (!stored) throw new HttpProblem(404, 'Not Found');
-      const today = param(calendarDate.optional(), event.queryStringParameters?.asOf, 'asOf') ?? todayIn(tenant);
-      const [item, actions, entries, settings] = await Promise.all([workItems.get(tenant, id), history.actions(tenant, id), claims.historyEntries(tenant, id), settingsStore.get(tenant)]);
+      const query = queryOf(event, claimQuery);
+      const today = query.asOf ?? todayIn(tenant);
+      const [item, page, settings] = await Promise.all([
+        workItems.get(tenant, id),
+        claimHistoryPage({ claims, history }, tenant, id, query.historyLimit, query.historyBefore).catch((error: Error) => {
+          if (error instanceof InvalidHistoryCursor) {
+            throw new HttpProblem(400, 'Bad Request', 'historyBefore: not a cursor of this history', { errors: [{ field: 'historyBefore', message: 'not a cursor of this history' }] });
+          }
+          throw error;
+        }),
+        settingsStore.get(tenant),
+      ]);
       audit({ tenantId: tenant, action: 'read-claim', claimId: id });
       const { claim } = stored;
       const limits = limitsFor({ payerType: claim.payer.type, state: claim.payer.state, payerId: claim.payer.id, participating: claim.participating }, today, settings.payerRules);
@@ -265,10 +276,9 @@ export const routes: readonly RouteDeclaration[] = [
         age: ageOf(claim, today),
         clocks: clocksOf(claim, limits, item?.followUpOn).map((c) => ({ ...c, daysLeft: daysBetween(today, c.dueOn) })),
         workItem: item && item.status === 'open' ? present(item) : null,
-        history: [
-          ...entries.map(({ event: e, receivedAt }) => ({ at: e.occurredAt, kind: 'event', type: e.type, source: e.source, receivedAt })),
-          ...actions.map((a) => ({ at: a.at, kind: 'action', type: a.type, outcome: a.outcome, userId: a.userId, ...(a.nextFollowUpOn ? { nextFollowUpOn: a.nextFollowUpOn } : {}) })),
-        ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
+        // The latest entries, oldest first; `historyCursor` asks for the ones before them.
+        history: page.items,
+        ...(page.cursor ? { historyCursor: page.cursor } : {}),
       });
     },
   }),

@@ -9,7 +9,7 @@ import { isClaim, type Claim, type ClaimFold, type ClaimState } from '../domain/
 import type { ClaimEvent } from '../domain/claim-events.js';
 import { shardOf } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
-import { batchGet, conditionally } from './dynamo-helpers.js';
+import { batchGet, conditionally, pageBefore } from './dynamo-helpers.js';
 import { claimEventKey, claimHistoryKey, claimHistoryPrefix, claimKey, claimPartition, openClaimIndexKey } from './keys.js';
 
 export interface StoredClaim {
@@ -96,6 +96,9 @@ const recordOf = (item: Record<string, unknown>): ClaimRecord => ({
   ...(typeof item.fold === 'string' ? { fold: JSON.parse(item.fold) as ClaimFold } : {}),
 });
 
+/** A sort key of a history entry, as a page cursor must be (bounded, so a forged one cannot be huge). */
+const isHistoryPosition = (position: string): boolean => position.startsWith(claimHistoryPrefix) && position.length <= 200;
+
 /** History keys sort by UTC instant: an offset such as -05:00 is turned into Z first. */
 const utc = (occurredAt: string): string => new Date(occurredAt).toISOString();
 
@@ -169,38 +172,28 @@ export class ClaimStore {
   }
 
   /**
-   * One page of a claim's history, newest first. `before` is the cursor of the previous page: entries that
-   * happened before it (exclusive). The returned cursor continues the listing, absent on the last page.
+   * One page of a claim's history, newest first: entries that happened before the entry whose `position` is
+   * `before` (exclusive). `more` says whether older entries remain.
    */
-  async historyPage(tenantId: string, claimId: string, limit: number, before?: string): Promise<{ entries: HistoryEntry[]; cursor?: string }> {
-    const beforeKey = before === undefined ? undefined : Buffer.from(before, 'base64url').toString();
-    if (beforeKey !== undefined && (!beforeKey.startsWith(claimHistoryPrefix) || beforeKey.length > 200)) throw new InvalidHistoryCursorError('not a history cursor');
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: beforeKey ? '#pk = :pk AND #sk BETWEEN :from AND :before' : '#pk = :pk AND begins_with(#sk, :from)',
-        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
-        // BETWEEN is inclusive: the entry at the cursor is dropped below.
-        ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':from': claimHistoryPrefix, ...(beforeKey ? { ':before': beforeKey } : {}) },
-        ScanIndexForward: false,
-        Limit: limit + 1,
-      }),
-    );
-    const items = (page.Items ?? []).filter((item) => item[sortKey] !== beforeKey);
-    const entries = items.slice(0, limit).map((item) => ({ event: JSON.parse(item.event as string) as ClaimEvent, receivedAt: item.receivedAt as string }));
-    const last = items.length > limit ? items[limit - 1] : undefined;
-    return { entries, ...(last ? { cursor: Buffer.from(last[sortKey] as string).toString('base64url') } : {}) };
+  async historyPage(tenantId: string, claimId: string, limit: number, before?: string): Promise<{ entries: Array<HistoryEntry & { position: string }>; more: boolean }> {
+    if (before !== undefined && !isHistoryPosition(before)) throw new InvalidHistoryCursorError('not a position in a claim history');
+    const page = await pageBefore(this.client, this.tableName, claimPartition(tenantId, claimId), claimHistoryPrefix, limit, before);
+    return {
+      entries: page.items.map((item) => ({ event: JSON.parse(item.event as string) as ClaimEvent, receivedAt: item.receivedAt as string, position: item[sortKey] as string })),
+      more: page.more,
+    };
   }
 
   /** Every history entry of a claim, oldest first (a claim's whole history: prefer historyPage for people). */
   async historyEntries(tenantId: string, claimId: string): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.historyPage(tenantId, claimId, 500, cursor);
-      entries.push(...page.entries);
-      cursor = page.cursor;
-    } while (cursor);
+    let before: string | undefined;
+    for (let more = true; more; ) {
+      const page = await this.historyPage(tenantId, claimId, 500, before);
+      entries.push(...page.entries.map(({ event, receivedAt }) => ({ event, receivedAt })));
+      before = page.entries.at(-1)?.position;
+      more = page.more;
+    }
     return entries.reverse();
   }
 

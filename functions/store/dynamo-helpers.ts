@@ -1,5 +1,6 @@
 // Small DynamoDB patterns every store repeats: a conditional write that may lose a race, and batched reads.
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tableDesign } from '../shared/resources.js';
 
 export const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
 
@@ -32,4 +33,34 @@ export const batchGet = async (
     }
   }
   return items;
+};
+
+/**
+ * Up to `limit` items of one partition whose sort key starts with `prefix`, newest (highest sort key) first, and only
+ * those before `beforeSortKey` when given: a page of a time-ordered history.
+ */
+export const pageBefore = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  prefix: string,
+  limit: number,
+  beforeSortKey?: string,
+): Promise<{ items: Record<string, unknown>[]; more: boolean }> => {
+  const { partitionKey, sortKey } = tableDesign;
+  const { Items = [], LastEvaluatedKey } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: beforeSortKey ? '#pk = :pk AND #sk BETWEEN :from AND :before' : '#pk = :pk AND begins_with(#sk, :from)',
+      ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+      // BETWEEN is inclusive: the item at the cursor itself is dropped below.
+      ExpressionAttributeValues: { ':pk': partition, ':from': prefix, ...(beforeSortKey ? { ':before': beforeSortKey } : {}) },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: limit + 2,
+    }),
+  );
+  const items = Items.filter((item) => item[sortKey] !== beforeSortKey);
+  // A page stops at 1 MB too, before `limit` items: then more remain although fewer came.
+  return { items: items.slice(0, limit), more: items.length > limit || LastEvaluatedKey !== undefined };
 };

@@ -1,7 +1,8 @@
 // Biller actions on claims (history in the claim's partition) and the audit trail of who read or changed which claim.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableDesign } from '../shared/resources.js';
-import { activityKey, auditKey, claimActionKey, claimPartition } from './keys.js';
+import { pageBefore } from './dynamo-helpers.js';
+import { activityKey, auditKey, claimActionKey, claimActionPrefix, claimPartition } from './keys.js';
 
 export interface ClaimAction {
   readonly actionId: string;
@@ -25,6 +26,12 @@ export interface AuditEntry {
 }
 
 const actionCountPrefix = 'actions:';
+
+/** The action's own fields, without the item's keys. */
+const actionOf = (item: Record<string, unknown>): ClaimAction => {
+  const { actionId, type, outcome, userId, at, callReference, appealLevel, nextFollowUpOn } = item as unknown as ClaimAction;
+  return { actionId, type, outcome, userId, at, ...(callReference ? { callReference } : {}), ...(appealLevel ? { appealLevel } : {}), ...(nextFollowUpOn ? { nextFollowUpOn } : {}) };
+};
 
 export class HistoryStore {
   constructor(
@@ -52,7 +59,13 @@ export class HistoryStore {
         ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':action': 'ACTION#' },
       }),
     );
-    return Items as ClaimAction[];
+    return Items.map(actionOf);
+  }
+
+  /** One page of a claim's actions, newest first, before the action at `before` (its position) when given. */
+  async actionsPage(tenantId: string, claimId: string, limit: number, before?: string): Promise<{ actions: Array<ClaimAction & { position: string }>; more: boolean }> {
+    const page = await pageBefore(this.client, this.tableName, claimPartition(tenantId, claimId), claimActionPrefix, limit, before);
+    return { actions: page.items.map((item) => ({ ...actionOf(item), position: item[tableDesign.sortKey] as string })), more: page.more };
   }
 
   /** Audit entries are kept about six years (HIPAA): `expiresAt` lets DynamoDB delete them after that, in AWS. */

@@ -57,10 +57,13 @@ export const tenantSettingsKey = (tenantId: string) => ({
   [tableDesign.sortKey]: 'SETTINGS',
 });
 
+/** Sort-key prefix of a claim's actions (in the order they were recorded). */
+export const claimActionPrefix = 'ACTION#';
+
 /** A biller's action on a claim: history in the claim's partition. */
 export const claimActionKey = (tenantId: string, claimId: string, at: string, actionId: string) => ({
   [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
-  [tableDesign.sortKey]: `ACTION#${at}#${actionId}`,
+  [tableDesign.sortKey]: `${claimActionPrefix}${at}#${actionId}`,
 });
 
 /** Who read or changed which claim, when: one partition per tenant and day (HIPAA audit controls). */

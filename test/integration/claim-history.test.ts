@@ -7,8 +7,8 @@ import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js
 import { ClaimStore } from '../../functions/store/claim-store.js';
 import { claimKey } from '../../functions/store/keys.js';
 import { RejectedEventStore } from '../../functions/store/rejected-event-store.js';
-import type { Runtime } from '../../local/runtime.js';
-import { directIngest, documentClient, localStack, peekQueue, readUtcDaysSince, sendTo, startTestRuntime, submittedEvent, testConfig, uniqueTenant, waitFor } from './harness.js';
+import type { DevAuth } from '../../local/dev-auth.js';
+import { directIngest, documentClient, localStack, peekQueue, readUtcDaysSince, sendTo, startTestApi, submittedEvent, testConfig, uniqueTenant, waitFor } from './harness.js';
 
 const tenant = uniqueTenant('history');
 const config = testConfig([tenant]);
@@ -16,14 +16,21 @@ const client = documentClient();
 const { tableName, deadLetterUrls } = localStack();
 const claims = new ClaimStore(client, tableName, config.shardCount);
 const rejectedStore = new RejectedEventStore(client, tableName);
-let runtime: Runtime;
+let api: { auth: DevAuth; base: string; stop: () => Promise<void> };
 
 beforeAll(async () => {
-  ({ runtime } = await startTestRuntime(config));
+  api = await startTestApi(config);
 });
 afterAll(async () => {
-  await runtime.stop();
+  await api.stop();
 });
+
+/** GET as a biller of the test tenant, through the local API Gateway stand-in. */
+const getAsBiller = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+  const token = await api.auth.sign({ sub: 'biller-h', email: 'h@x.example', roles: ['biller'], tenants: [tenant] });
+  const response = await fetch(`${api.base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
 
 const longText = (i: number): string => `call ${i}: `.padEnd(4000, 'spoke with the payer representative; ');
 
@@ -122,12 +129,33 @@ describe('a claim with a long history', () => {
       return found?.claim.eventCount === 2002 ? found : undefined;
     }, 60_000, 'all 2,002 events');
     expect(stored.claim).toMatchObject({ notes: 1601, status: 'pending', lastStatus: { categoryCode: 'A2', on: '2026-10-03' } });
-    const page = await claims.historyPage(tenant, claimId, 50);
-    expect(page.entries).toHaveLength(50);
-    expect(page.entries[0]!.event.eventId).toBe(`${claimId}-note-9998`);
-    const next = await claims.historyPage(tenant, claimId, 50, page.cursor);
-    expect(next.entries).toHaveLength(50);
-    expect(Date.parse(next.entries[0]!.event.occurredAt)).toBeLessThan(Date.parse(page.entries.at(-1)!.event.occurredAt));
+    // GET /claims/{id} answers with the latest 100 entries (oldest first) and a cursor to the ones before them.
+    type Detail = { history: Array<{ at: string; kind: string; type: string }>; historyCursor?: string; eventCount: number };
+    const first = (await getAsBiller(`/claims/${claimId}?tenant=${tenant}`)) as { status: number; body: Detail };
+    expect(first.status).toBe(200);
+    expect(first.body.eventCount).toBe(2002);
+    expect(first.body.history).toHaveLength(100);
+    // The latest entry is the Oct 3 10:00 note sent through the queue; the page is in time order.
+    expect(first.body.history.at(-1)).toMatchObject({ kind: 'event', type: 'note.added', at: '2026-10-03T10:00:00Z' });
+    const times = first.body.history.map((h) => Date.parse(h.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // Walk back through every page: 2,002 events in all, each once.
+    let seen = first.body.history.length;
+    let cursor = first.body.historyCursor;
+    let oldest = times[0]!;
+    while (cursor) {
+      const page = (await getAsBiller(`/claims/${claimId}?tenant=${tenant}&historyLimit=500&historyBefore=${cursor}`)) as { status: number; body: Detail };
+      expect(page.status).toBe(200);
+      expect(Date.parse(page.body.history.at(-1)!.at)).toBeLessThanOrEqual(oldest);
+      oldest = Date.parse(page.body.history[0]!.at);
+      seen += page.body.history.length;
+      cursor = page.body.historyCursor;
+    }
+    expect(seen).toBe(2002);
+    // A cursor this history did not give is refused, naming the parameter.
+    const forged = await getAsBiller(`/claims/${claimId}?tenant=${tenant}&historyBefore=${Buffer.from(JSON.stringify({ event: 'WORK' })).toString('base64url')}`);
+    expect(forged.status).toBe(400);
+    expect(forged.body.detail).toBe('historyBefore: not a cursor of this history');
   }, 180_000);
 
   it('refuses an event id sent again with other content, naming the fields that differ (never their values)', async () => {
