@@ -1,7 +1,7 @@
 // The claim life cycle and its bookkeeping in cents, derived from the set of its events in any order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { claimFromEvents, impossibleEvent, isClaim, type Claim } from '../../functions/domain/claim.js';
+import { claimFromEvents, claimOfFold, foldEvents, foldOneMore, impossibleEvent, isClaim, type Claim, type ClaimFold } from '../../functions/domain/claim.js';
 import { claimEvent, type ClaimEvent } from '../../functions/domain/claim-events.js';
 import { shardOf } from '../../functions/domain/shards.js';
 import { demoClaimEvents } from '../../local/demo-data.js';
@@ -132,6 +132,39 @@ describe('order independence', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the fold the claim item keeps', () => {
+  it('gives the claim of the whole set whichever way the events come: one step when an event comes after the latest, a refold when it lands between (property)', () => {
+    const scenarios = [...demoClaimEvents({ tenantId: 'clinic-a', claims: 300, today: '2026-11-20', seed: 13 })].filter((e) => e.length > 1);
+    fc.assert(
+      fc.property(fc.constantFrom(...scenarios), fc.integer({ min: 0, max: 2 ** 31 }), (events, seed) => {
+        const arrival = fc.sample(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), { seed, numRuns: 1 })[0]!;
+        const claimId = events[0]!.payload.claimId;
+        // What the ingest does: keep only the fold (as stored: through JSON), step it when it can, else fold all so far.
+        let fold: ClaimFold | undefined;
+        const seen: typeof events = [];
+        let steps = 0;
+        for (const event of arrival) {
+          seen.push(event);
+          const stepped = fold ? foldOneMore(fold, event) : undefined;
+          if (stepped) steps++;
+          fold = JSON.parse(JSON.stringify(stepped ?? foldEvents(seen) ?? null)) ?? undefined;
+        }
+        expect(claimOfFold('clinic-a', claimId, fold!)).toEqual(claimFromEvents('clinic-a', claimId, events));
+        // In the order they happened every event after the submission is one step.
+        if (arrival.every((e, i) => i === 0 || Date.parse(e.occurredAt) > Date.parse(arrival[i - 1]!.occurredAt)) && arrival[0]!.type === 'claim.submitted') expect(steps).toBe(events.length - 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('steps a note anywhere, and refuses to step an event that takes effect before the latest one', () => {
+    const fold = foldEvents([submitted(), adjudicated('2026-10-20T12:00:00Z', 0, 0)])!;
+    expect(foldOneMore(fold, note('2026-10-02T09:00:00Z'))).toBeDefined();
+    expect(foldOneMore(fold, acknowledged('2026-10-01T09:00:00Z'))).toBeUndefined();
+    expect(foldOneMore(fold, appealed('2026-10-25T09:00:00Z'))).toBeDefined();
   });
 });
 
