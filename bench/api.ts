@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
-import { claimFromEvents, isClaim } from '../functions/domain/claim.js';
+import { claimFromEvents, foldEvents, isClaim } from '../functions/domain/claim.js';
 import { shardOf } from '../functions/domain/shards.js';
 import { followUpQueues, tenantSettings } from '../functions/domain/tenant-settings.js';
 import { planWorkItem } from '../functions/domain/work-item.js';
@@ -51,7 +51,7 @@ try {
         read++;
         const state = claimFromEvents(tenantId, next.value[0]!.payload.claimId, next.value);
         if (!isClaim(state)) continue;
-        batch.push({ ...claimKey(tenantId, state.claimId), ...(state.inFollowUp ? openClaimIndexKey(tenantId, shardOf(state.claimId, 8), state.claimId) : {}), kind: 'claim', claim: JSON.stringify(state), events: JSON.stringify(next.value), version: next.value.length });
+        batch.push({ ...claimKey(tenantId, state.claimId), ...(state.inFollowUp ? openClaimIndexKey(tenantId, shardOf(state.claimId, 8), state.claimId) : {}), kind: 'claim', claim: JSON.stringify(state), fold: JSON.stringify(foldEvents(next.value)), version: next.value.length });
         const plan = planWorkItem(state, settings, today);
         if (plan) {
           workItems++;

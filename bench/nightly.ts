@@ -7,7 +7,7 @@ import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand,
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { addDays } from '../functions/domain/calendar.js';
-import { claimFromEvents, isClaim } from '../functions/domain/claim.js';
+import { claimFromEvents, foldEvents, isClaim } from '../functions/domain/claim.js';
 import type { ClaimEvent } from '../functions/domain/claim-events.js';
 import { shardOf } from '../functions/domain/shards.js';
 import { benchConfig } from './bench-config.js';
@@ -38,7 +38,7 @@ const stack = await startLocalStack({ cacheDir });
 const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.endpoints.dynamodb)), { marshallOptions: { removeUndefinedValues: true } });
 const T = stack.tableName;
 
-/** Writes claim items the way ingest leaves them (claim and events as JSON, in the open-claims index), 25 at a time. */
+/** Writes claim items the way ingest leaves them (claim and its fold as JSON, in the open-claims index), 25 at a time. */
 const seed = async (tenantId: string, count: number): Promise<void> => {
   const progress = bar(`Seeding ${tenantId}`);
   progress.start(count, 0);
@@ -55,7 +55,7 @@ const seed = async (tenantId: string, count: number): Promise<void> => {
           ...(state.inFollowUp ? openClaimIndexKey(tenantId, shardOf(state.claimId, shardCount), state.claimId) : {}),
           kind: 'claim',
           claim: JSON.stringify(state),
-          events: JSON.stringify(events),
+          fold: JSON.stringify(foldEvents(events)),
           version: events.length,
         });
         if (batch.length === 25) break;

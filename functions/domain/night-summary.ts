@@ -1,7 +1,7 @@
-// What a night found, tallied claim by claim by the shard workers and summed across shards in the run record:
-// AR by aging bucket and by payer, dollars at timely-filing risk, denials new tonight by category, and the backlog
-// per queue and per assignee. Tallies are named whole numbers, so each shard adds its own with one atomic update
-// and no worker ever holds more than its page of claims.
+// What a night found, tallied claim by claim by the shard workers and summed across the run's segments: AR by
+// aging bucket and by payer, dollars at timely-filing risk, denials new tonight by category, and the backlog per
+// queue and per assignee. Tallies are named whole numbers, so each segment (a page of a shard) records its own once
+// and the run's figures are their sum: no worker ever holds more than its page of claims.
 import { ageOf, bucketLabels, bucketOf, type BucketBounds } from './aging.js';
 import { arCentsOf, percentOf } from './ar-report.js';
 import type { CalendarDate } from './calendar.js';
@@ -18,6 +18,12 @@ export type Tally = Record<string, number>;
 
 const add = (tally: Tally, name: string, by: number): void => {
   tally[name] = (tally[name] ?? 0) + by;
+};
+
+/** Adds `from` into `into`, name by name (a run's figures are the sum of its segments' tallies); returns `into`. */
+export const addTally = (into: Tally, from: Readonly<Tally>): Tally => {
+  for (const [name, by] of Object.entries(from)) add(into, name, by);
+  return into;
 };
 
 /** The claim's work item as it stood before tonight: enough to tell new denials and manual assignments. */

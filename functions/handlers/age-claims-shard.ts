@@ -11,14 +11,9 @@ const deps = nightlyDepsFromEnv(true);
 
 const processRecord = async (record: SQSRecord, context: Context): Promise<void> => {
   const message = agingShardMessage.parse(JSON.parse(record.body));
-  let outcome;
-  try {
-    outcome = await ageClaimsShard(deps, message, () => context.getRemainingTimeInMillis(), () => new Date().toISOString());
-  } catch (error) {
-    // The queue retries the shard; the run's health counts the failure for the managers' digest.
-    await deps.runs.countShardRetry(message.tenantId, message.runDate).catch(() => undefined);
-    throw error;
-  }
+  // A failure goes back to the queue to retry; the service counts it for the digest's run health (a killed worker
+  // cannot count itself, so the try that takes its segment up does).
+  const outcome = await ageClaimsShard(deps, message, () => context.getRemainingTimeInMillis(), () => new Date().toISOString());
   logger.info('aging shard', { tenantId: message.tenantId, runDate: message.runDate, shard: message.shard, outcome });
 };
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { claimOfFold, foldEvents, foldOneMore, impossibleAfter, isClaim, type ClaimFold, type ClaimState } from '../domain/claim.js';
 import { claimEvent, describeIssues, envelope, type ClaimEvent } from '../domain/claim-events.js';
 import { PermanentError, TransientError } from '../shared/errors.js';
-import { ClaimItemTooLargeError, ClaimVersionConflictError, type ClaimRecord, type ClaimStore } from '../store/claim-store.js';
+import { ClaimItemTooLargeError, ClaimVersionConflictError, StoredClaimUnreadableError, type ClaimRecord, type ClaimStore } from '../store/claim-store.js';
 
 export type IngestOutcome = 'applied' | 'duplicate';
 
@@ -95,7 +95,9 @@ const nextState = async (store: ClaimStore, record: ClaimRecord, event: ClaimEve
   }
   // Late (it takes effect between events applied), or the submission after other events: fold them all again.
   const events = record.state ? (await store.events(tenantId, claimId)).filter((e) => e.eventId !== event.eventId) : [];
-  const fold = foldEvents([...events, event])!;
+  const fold = foldEvents([...events, event]);
+  // A claim item whose history holds no submission was not written by this code: our data, not the event, is wrong.
+  if (!fold) throw new StoredClaimUnreadableError('the claim history holds no submission');
   return { state: claimOfFold(tenantId, claimId, fold), fold };
 };
 

@@ -118,3 +118,11 @@ export const seedMarkerKey = (tenantId: string) => ({
 /** Tenant id for events that could not be attributed to any tenant (their envelope did not parse). */
 export const unattributedTenant = '_unattributed';
 
+/**
+ * One segment of a night's shard (a page and its result, written once), beside the run record in its partition.
+ * Without `shard` and `segment`: the sort-key prefix every segment of that attempt shares, to read them all.
+ */
+export const runSegmentKey = (tenantId: string, runDate: string, attempt: number, shard?: number, segment?: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#RUN#${runDate}`,
+  [tableDesign.sortKey]: `SEGMENT#${attempt}#${shard === undefined ? '' : `${shardLabel(shard)}#${segment ?? ''}`}`,
+});

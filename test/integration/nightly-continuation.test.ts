@@ -3,6 +3,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { claimEvent } from '../../functions/domain/claim-events.js';
+import { followUpQueues } from '../../functions/domain/tenant-settings.js';
 import { agingShardMessage } from '../../functions/shared/messages.js';
 import { ageClaimsShard, startNightlyRun, type NightlyDeps } from '../../functions/services/nightly-run.js';
 import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
@@ -14,7 +15,7 @@ import { demoClaimEvents } from '../../local/demo-data.js';
 import { directIngest, documentClient, localStack, sqsClient, uniqueTenant } from './harness.js';
 
 describe('a shard continued before its time runs out', () => {
-  it('re-enqueues itself with a cursor and its counts, and the continuation completes the run', async () => {
+  it('re-enqueues itself with a cursor (its page recorded once), and the continuation completes the run', async () => {
     const tenant = uniqueTenant('cont');
     const client = documentClient();
     const { tableName, queueUrls } = localStack();
@@ -53,7 +54,8 @@ describe('a shard continued before its time runs out', () => {
     expect(outcome).toBe('continued');
     const continuation = await receive();
     expect(continuation.cursor).toBeDefined();
-    expect(continuation.counts.claimsAged).toBe(200);
+    // The page's result is recorded once as the shard's first segment, not carried in the message.
+    expect(await deps.runs.segment(tenant, '2026-11-21', 1, 0, undefined)).toMatchObject({ done: true, end: continuation.cursor, counts: { claimsAged: 200 } });
 
     expect(await ageClaimsShard(deps, continuation, () => 300_000, () => new Date().toISOString())).toBe('run-complete');
     const run = await deps.runs.get(tenant, '2026-11-21');
@@ -67,6 +69,59 @@ describe('a shard continued before its time runs out', () => {
     const mine = Messages.filter((m) => JSON.parse(m.Body!).tenantId === tenant);
     expect(mine.map((m) => JSON.parse(m.Body!))).toEqual([{ kind: 'run-complete', tenantId: tenant, runDate: '2026-11-21' }]);
     for (const m of mine) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrls.notifications, ReceiptHandle: m.ReceiptHandle! }));
+    sqs.destroy();
+  });
+  it('a worker that dies after its page but before handing over the continuation: the redelivery counts that page once', async () => {
+    const tenant = uniqueTenant('cont-crash');
+    const client = documentClient();
+    const { tableName, queueUrls } = localStack();
+    const sqs = sqsClient();
+    const claims = new ClaimStore(client, tableName, 1);
+    const deps: NightlyDeps = {
+      claims,
+      workItems: new WorkItemStore(client, tableName),
+      settings: new TenantSettingsStore(client, tableName),
+      runs: new RunStore(client, tableName),
+      sqs,
+      agingQueueUrl: queueUrls.aging,
+      notificationQueueUrl: queueUrls.notifications,
+      shardCount: 1,
+    };
+    let inFollowUp = 0;
+    for (const events of demoClaimEvents({ tenantId: tenant, claims: 320, today: '2026-11-20', seed: 22 })) {
+      for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
+      if ((await claims.get(tenant, events[0]!.payload.claimId))?.claim.inFollowUp) inFollowUp++;
+    }
+    expect(inFollowUp).toBeGreaterThan(200);
+    const receive = async () => {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrls.aging, MaxNumberOfMessages: 1, WaitTimeSeconds: 2 }));
+      const message = Messages[0]!;
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrls.aging, ReceiptHandle: message.ReceiptHandle! }));
+      return agingShardMessage.parse(JSON.parse(message.Body!));
+    };
+    await startNightlyRun(deps, { tenantId: tenant, timeZone: 'America/Chicago', runDate: '2026-11-21' }, new Date().toISOString());
+    const first = await receive();
+
+    // The first page is written, then handing over the continuation fails (the queue is unreachable): the try dies.
+    let calls = 0;
+    const unreachable = { ...deps, agingQueueUrl: `${queueUrls.aging}-unreachable` };
+    await expect(ageClaimsShard(unreachable, first, () => (calls++ === 0 ? 300_000 : 5_000), () => new Date().toISOString())).rejects.toThrow();
+    // The queue delivers the message again; this time the night runs to its end.
+    expect(await ageClaimsShard(deps, first, () => 300_000, () => new Date().toISOString())).toBe('run-complete');
+
+    const run = (await deps.runs.get(tenant, '2026-11-21'))!;
+    expect(run.counts.claimsAged).toBe(inFollowUp);
+    // Worked out from what the table holds: every open work item was opened tonight, once, and every write counted.
+    const openItems = (await Promise.all(followUpQueues.map((q) => deps.workItems.listQueue(tenant, q)))).flat().length;
+    const opened = Object.entries(run.counts).filter(([k]) => k.startsWith('opened:')).reduce((sum, [, n]) => sum + n, 0);
+    expect(opened).toBe(openItems);
+    expect(run.counts.bucketChanged! + (run.counts.retired ?? 0)).toBe(inFollowUp);
+    expect(run.counts.writes).toBe(run.counts.bucketChanged! + (run.counts.retired ?? 0) + opened);
+    // The failed hand-over is the run health's one retry.
+    expect(run.counts.shardRetries).toBe(1);
+
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrls.notifications, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
+    for (const m of Messages.filter((m) => JSON.parse(m.Body!).tenantId === tenant)) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrls.notifications, ReceiptHandle: m.ReceiptHandle! }));
     sqs.destroy();
   });
 });

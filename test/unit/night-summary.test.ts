@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { claimFromEvents, isClaim, type Claim } from '../../functions/domain/claim.js';
 import type { ClaimEvent } from '../../functions/domain/claim-events.js';
-import { summarizeNight, tallyClaim, type Tally } from '../../functions/domain/night-summary.js';
+import { addTally, summarizeNight, tallyClaim, type Tally } from '../../functions/domain/night-summary.js';
 import { defaultTenantSettings, tenantSettings } from '../../functions/domain/tenant-settings.js';
 import { planWorkItem } from '../../functions/domain/work-item.js';
 import { acknowledged, adjudicated, submitted } from './claim-fixtures.js';
@@ -120,5 +120,19 @@ describe('the night summary', () => {
       { assignee: 'pool', count: 2, cents: 5_000 },
     ]);
     expect(night).toMatchObject({ claimsAged: 40, workItemsOpened: 5, workItemsClosed: 4, timelyFilingRisk: { cents: 12_345, claims: 2 } });
+  });
+  it('sums segment tallies name by name, so a night of many pages reads as the night of one', () => {
+    const claims = [claimOf(submitted()), denied, claimOf(submitted(), acknowledged('2026-10-01T09:00:00Z'))];
+    const whole: Tally = {};
+    for (const claim of claims) tallyClaim(whole, claim, settings, '2026-10-21', planWorkItem(claim, settings, '2026-10-21'), undefined);
+    // The same claims over two segments, as two pages of a shard record them.
+    const first = tallyOf(claims[0]!, '2026-10-21');
+    const second = addTally(tallyOf(claims[1]!, '2026-10-21'), tallyOf(claims[2]!, '2026-10-21'));
+    const sum = addTally(addTally({}, first), second);
+    expect(sum).toEqual(whole);
+    expect(summarizeNight(sum, settings.agingBuckets)).toEqual(summarizeNight(whole, settings.agingBuckets));
+    // Adding leaves its source alone; an empty segment adds nothing.
+    expect(first).toEqual(tallyOf(claims[0]!, '2026-10-21'));
+    expect(addTally({ ...sum }, {})).toEqual(sum);
   });
 });
