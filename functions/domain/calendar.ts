@@ -47,3 +47,23 @@ export const localTimeAt = (at: string, timeZone: string): string => {
   const time = Temporal.Instant.from(at).toZonedDateTimeISO(timeZone);
   return `${String(time.hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;
 };
+
+/** How a rule states its length: in days, or in calendar months or years (which differ across month ends and leap days). */
+export const periodUnits = ['days', 'months', 'calendar-years'] as const;
+export type PeriodUnit = (typeof periodUnits)[number];
+export interface Period {
+  readonly amount: number;
+  readonly unit: PeriodUnit;
+}
+
+/**
+ * `date` plus a period. Months and calendar years land on the same day of the month; a day the target month lacks
+ * goes back to its last day (ISO 8601 / Temporal "constrain"): one calendar year after 2028-02-29 is 2029-02-28,
+ * as Medicare applies 42 CFR 424.44 ("claims having a date of service on February 29 must be filed by February 28
+ * of the following year", CMS IOM Pub. 100-04, Medicare Claims Processing Manual, ch. 1, §70.1).
+ */
+export const addPeriod = (date: CalendarDate, period: Period): CalendarDate => {
+  if (period.unit === 'days') return addDays(date, period.amount);
+  const duration = period.unit === 'months' ? { months: period.amount } : { years: period.amount };
+  return Temporal.PlainDate.from(date).add(duration, { overflow: 'constrain' }).toString();
+};

@@ -3,7 +3,10 @@
 // arrival order gives the same claim, and a late-arriving early event lands where it belongs.
 import type { CalendarDate } from './calendar.js';
 import type { Adjustment, ClaimEvent, ClaimEventType, EventOf, Patient, ServiceLine } from './claim-events.js';
-import { forwardedClp02, reductionCarcs, type AdjustmentGroup, type Clp02 } from './codes.js';
+import { forwardedClp02, isDenialAdjustment, type Clp02 } from './codes.js';
+import { claimMoney, nextPayerDue, type ClaimMoney } from './money.js';
+
+export { isDenialAdjustment };
 
 export type ClaimStatus =
   | 'submitted'
@@ -34,22 +37,8 @@ export interface Adjudication {
   readonly reversedOn?: CalendarDate;
 }
 
-export interface Money {
-  readonly billedCents: number;
-  /** Allowed amount of the latest payment in force, when the payer reported one. */
-  readonly allowedCents?: number;
-  readonly paidCents: number;
-  readonly patientResponsibilityCents: number;
-  /** Adjustments in force, by CAS group. */
-  readonly adjustmentsByGroup: Readonly<Record<AdjustmentGroup, number>>;
-  /** Adjustments that are denials (not fee-schedule or other reductions, not patient share): recoverable work. */
-  readonly deniedCents: number;
-  readonly writtenOffCents: number;
-  /** What the payer may still owe: billed − paid − patient share − reductions − write-offs (denials stay in it). */
-  readonly payerBalanceCents: number;
-  /** Paid above what was owed: a refund is due. */
-  readonly creditBalanceCents: number;
-}
+/** A claim's money, per payer adjudication: see claimMoney in money.ts. */
+export type Money = ClaimMoney;
 
 export interface Claim {
   readonly tenantId: string;
@@ -118,15 +107,19 @@ export type ClaimState = Claim | AwaitingSubmission;
 export const isClaim = (state: ClaimState | undefined): state is Claim =>
   state !== undefined && state.status !== 'awaiting-submission';
 
-/** Life-cycle stage: orders events that happened at the same instant. */
+/**
+ * Life-cycle stage: orders events that happened at the same instant. A reversal comes before an adjudication: in an
+ * 835 the reversal (CLP02 22) of a payment and the corrected claim that replaces it come together, the reversal
+ * first, so at one instant the reversal takes back the earlier payment and never the correction.
+ */
 const stage: Record<ClaimEventType, number> = {
   'claim.submitted': 0,
   'claim.resubmitted': 1,
   'claim.acknowledged': 2,
   'claim.rejected': 3,
   'claim.status': 4,
-  'claim.adjudicated': 5,
-  'claim.reversed': 6,
+  'claim.reversed': 5,
+  'claim.adjudicated': 6,
   'claim.appealed': 7,
   'claim.written_off': 8,
   'claim.closed': 9,
@@ -138,35 +131,6 @@ export const compareEvents = (a: ClaimEvent, b: ClaimEvent): number =>
   Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || stage[a.type] - stage[b.type] || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
 const sumBy = <T>(items: readonly T[], value: (item: T) => number): number => items.reduce((sum, item) => sum + value(item), 0);
-
-const noAdjustments = (): Record<AdjustmentGroup, number> => ({ CO: 0, PR: 0, OA: 0, PI: 0 });
-
-/** A denial is an adjustment the payer made that is neither patient share nor a reduction (fee schedule, etc.). */
-export const isDenialAdjustment = (a: Adjustment): boolean => a.group !== 'PR' && !reductionCarcs.has(a.carc);
-
-const computeMoney = (billedCents: number, adjudications: readonly Adjudication[], writtenOffCents: number): Money => {
-  const inForce = adjudications.filter((a) => !a.reversedOn);
-  const adjustments = inForce.flatMap((a) => a.adjustments);
-  const byGroup = noAdjustments();
-  for (const a of adjustments) byGroup[a.group] += a.amountCents;
-  const paidCents = sumBy(inForce, (a) => a.paidCents);
-  const patientResponsibilityCents = sumBy(inForce, (a) => a.patientResponsibilityCents);
-  const deniedCents = sumBy(adjustments.filter(isDenialAdjustment), (a) => a.amountCents);
-  const reductions = sumBy(adjustments.filter((a) => a.group !== 'PR' && !isDenialAdjustment(a)), (a) => a.amountCents);
-  const balance = billedCents - paidCents - patientResponsibilityCents - reductions - writtenOffCents;
-  const latest = inForce.at(-1);
-  return {
-    billedCents,
-    ...(latest?.allowedCents !== undefined ? { allowedCents: latest.allowedCents } : {}),
-    paidCents,
-    patientResponsibilityCents,
-    adjustmentsByGroup: byGroup,
-    deniedCents,
-    writtenOffCents,
-    payerBalanceCents: Math.max(0, balance),
-    creditBalanceCents: Math.max(0, -balance),
-  };
-};
 
 const dateOf = (event: ClaimEvent): CalendarDate => event.occurredAt.slice(0, 10);
 
@@ -311,10 +275,15 @@ const step = (fold: ClaimFold, event: ClaimEvent): ClaimFold => {
       return { ...rest, adjudications: [...f.adjudications, adjudication], payerClaimNumber: a.payerClaimNumber, cycle: { ...f.cycle, adjudicated: at } };
     }
     case 'claim.reversed': {
+      // It takes back the payment in force it names (payer claim number and remit date), else the latest one under
+      // that number; only one that took effect before it (the fold holds no other), never one dated after it.
       const r = event.payload;
       const target = [...f.adjudications]
         .reverse()
-        .find((a) => !a.reversedOn && a.payerClaimNumber === r.payerClaimNumber && (!r.reversesRemitDate || a.remitDate === r.reversesRemitDate));
+        .find(
+          (a) =>
+            !a.reversedOn && a.payerClaimNumber === r.payerClaimNumber && a.remitDate <= r.remitDate && (!r.reversesRemitDate || a.remitDate === r.reversesRemitDate),
+        );
       const { closed: _reopened, ...rest } = f;
       return { ...rest, adjudications: f.adjudications.map((a) => (a === target ? { ...a, reversedOn: r.remitDate } : a)) };
     }
@@ -331,7 +300,7 @@ const step = (fold: ClaimFold, event: ClaimEvent): ClaimFold => {
 export const claimOfFold = (tenantId: string, claimId: string, fold: ClaimFold): Claim => {
   const p = fold.submission;
   const { adjudications, cycle, cycleStart, closed, writeOffs } = fold;
-  const money = computeMoney(fold.billedCents, adjudications, sumBy(writeOffs, (w) => w.amountCents));
+  const money = claimMoney(fold.billedCents, adjudications, sumBy(writeOffs, (w) => w.amountCents), { primary: p.payer.name, secondary: p.otherPayer?.name });
   const inForce = adjudications.filter((a) => !a.reversedOn);
   const after = (position: number, than: number): boolean => position > than && position > cycleStart;
   const status = ((): ClaimStatus => {
@@ -351,8 +320,8 @@ export const claimOfFold = (tenantId: string, claimId: string, fold: ClaimFold):
   const open =
     status !== 'closed' && status !== 'written-off' && (money.payerBalanceCents > 0 || money.creditBalanceCents > 0 || status === 'appealed');
 
-  const secondaryPending = p.otherPayer !== undefined && inForce.length > 0 && !inForce.some((a) => forwardedClp02.includes(a.claimStatusCode)) && money.patientResponsibilityCents > 0;
-  const reduced = inForce.some((a) => a.adjustments.some((adj) => adj.group !== 'PR' && !isDenialAdjustment(adj) && adj.amountCents > 0));
+  const secondaryPending = nextPayerDue(p.otherPayer !== undefined, adjudications, money);
+  const reduced = money.reducedCents > 0;
   const inFollowUp = open || (status === 'paid' && (secondaryPending || reduced));
 
   return {

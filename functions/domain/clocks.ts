@@ -1,7 +1,8 @@
 // The clocks that make a claim urgent, each with the date it started and the date it runs out.
-import { addDays, daysBetween, type CalendarDate } from './calendar.js';
+import { addDays, addPeriod, daysBetween, type CalendarDate } from './calendar.js';
 import type { Claim } from './claim.js';
 import { mainDenial } from './denials.js';
+import { nextPayerDue } from './money.js';
 import type { RuleLimits } from './payer-rules.js';
 
 export type ClockKind = 'timely-filing' | 'appeal' | 'appeal-decision' | 'no-response' | 'secondary-filing' | 'follow-up';
@@ -12,6 +13,8 @@ export interface Clock {
   readonly dueOn: CalendarDate;
   /** For an appeal clock: the level it is the deadline of. */
   readonly level?: string;
+  /** For an appeal clock whose window runs from receipt: the day the notice is presumed received (Medicare: +5). */
+  readonly receivedOn?: CalendarDate;
 }
 
 const medicareLevels = ['redetermination', 'reconsideration', 'alj', 'council', 'court'] as const;
@@ -37,15 +40,21 @@ export const clocksOf = (claim: Claim, limits: RuleLimits, followUpOn?: Calendar
   const clocks: Clock[] = [];
   const inForce = claim.adjudications.filter((a) => !a.reversedOn);
   const denial = mainDenial(claim);
-  const needsCorrectedClaim = denial !== undefined && ['coding', 'missing-information'].includes(denial.category);
+  // A patient the payer did not recognize (CLP02 4) needs a claim it can match: the filing limit still binds it.
+  const needsCorrectedClaim = denial !== undefined && (['coding', 'missing-information'].includes(denial.category) || denial.patientNotRecognized === true);
   if (!payerHasClaim(claim) || needsCorrectedClaim) {
-    clocks.push({ kind: 'timely-filing', startsOn: claim.serviceThrough, dueOn: addDays(claim.serviceThrough, limits.timelyFilingDays) });
+    clocks.push({ kind: 'timely-filing', startsOn: claim.serviceThrough, dueOn: addPeriod(claim.serviceThrough, limits.timelyFiling) });
   }
   if (denial && claim.status !== 'appealed') {
     const level = nextAppealLevel(claim);
     const days = level ? limits.appealDays[level as keyof RuleLimits['appealDays']] : undefined;
-    const decidedOn = latest(inForce.map((a) => a.remitDate))!;
-    if (level && days) clocks.push({ kind: 'appeal', level, startsOn: decidedOn, dueOn: addDays(decidedOn, days) });
+    // From the remit that decided the denial, not a later payer's remit.
+    const decidedOn = denial.remitDate;
+    // The window runs from receipt of the notice: its date plus the days receipt is presumed to take (0: the date itself).
+    const receivedOn = addDays(decidedOn, limits.presumedReceiptDays);
+    if (level && days) {
+      clocks.push({ kind: 'appeal', level, startsOn: decidedOn, dueOn: addDays(receivedOn, days), ...(receivedOn !== decidedOn ? { receivedOn } : {}) });
+    }
   }
   if (claim.status === 'appealed') {
     const filedOn = latest(claim.appeals.map((a) => a.appealedOn))!;
@@ -56,7 +65,7 @@ export const clocksOf = (claim: Claim, limits: RuleLimits, followUpOn?: Calendar
     const heardOn = latest([claim.lastSubmittedOn, claim.lastStatus?.on, reversedOn])!;
     clocks.push({ kind: 'no-response', startsOn: heardOn, dueOn: addDays(heardOn, limits.noResponseDays[claim.submissionMethod]) });
   }
-  if (claim.otherPayer && inForce.length > 0 && !claim.forwardedToSecondary && claim.money.patientResponsibilityCents > 0) {
+  if (nextPayerDue(claim.otherPayer !== undefined, claim.adjudications, claim.money)) {
     const remitOn = latest(inForce.map((a) => a.remitDate))!;
     clocks.push({ kind: 'secondary-filing', startsOn: remitOn, dueOn: addDays(remitOn, limits.secondaryFilingDays) });
   }

@@ -58,6 +58,22 @@ export const clp02Codes = ['1', '2', '3', '4', '19', '20', '21', '22', '23', '25
 export type Clp02 = (typeof clp02Codes)[number];
 /** Processed and forwarded to another payer (crossover): never bill the secondary yourself. */
 export const forwardedClp02: readonly Clp02[] = ['19', '20', '21'];
+/** CLP02 4: denied because the payer does not recognize the patient (and did not forward the claim): an eligibility matter. */
+export const patientNotRecognizedClp02: Clp02 = '4';
+
+/** A payer's place in the coordination of benefits: 1 primary, 2 secondary, 3 tertiary. */
+export type PayerOrder = 1 | 2 | 3;
+/**
+ * The order a remit was processed in, from CLP02: 2 and 20 secondary, 3 and 21 tertiary, the rest (1, 19, and 4, 23,
+ * 25, which say nothing of order) the payer billed first. OA-23 (impact of prior payer adjudication) exists only
+ * after a prior payer, so a CLP02 1 remit that states it is read as secondary.
+ */
+export const payerOrderOf = (claimStatusCode: Clp02, adjustments: ReadonlyArray<{ readonly carc: string }>): PayerOrder =>
+  claimStatusCode === '3' || claimStatusCode === '21'
+    ? 3
+    : claimStatusCode === '2' || claimStatusCode === '20' || adjustments.some((a) => a.carc === priorPayerCarc)
+      ? 2
+      : 1;
 
 export const adjustmentGroups = ['CO', 'PR', 'OA', 'PI'] as const;
 export type AdjustmentGroup = (typeof adjustmentGroups)[number];
@@ -67,3 +83,9 @@ export type AdjustmentGroup = (typeof adjustmentGroups)[number];
  * hide there), sequestration, prior payer impact, multiple-procedure and negotiated discounts.
  */
 export const reductionCarcs: ReadonlySet<string> = new Set(['45', '253', '23', '59', '94', '131', '144']);
+
+/** CARC 23, with OA: the impact of prior payer(s) adjudication. It restates a prior payer's part, not a new reduction. */
+export const priorPayerCarc = '23';
+
+/** A denial is an adjustment the payer made that is neither patient share nor a reduction (fee schedule, etc.). */
+export const isDenialAdjustment = (a: { readonly group: AdjustmentGroup; readonly carc: string }): boolean => a.group !== 'PR' && !reductionCarcs.has(a.carc);

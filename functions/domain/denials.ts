@@ -1,7 +1,8 @@
 // What kind of work a denial creates, read from its adjustment codes (CARC + RARC + group), not from CLP02.
 import type { Adjustment } from './claim-events.js';
-import { carcDescription, isAlertRarc } from './codes.js';
-import { isDenialAdjustment, type Claim } from './claim.js';
+import type { Claim } from './claim.js';
+import { carcDescription, isAlertRarc, isDenialAdjustment, patientNotRecognizedClp02 } from './codes.js';
+import { payerAdjudications } from './money.js';
 
 export const denialCategories = [
   'coding',
@@ -57,6 +58,9 @@ export const denialWork: Record<DenialCategory, string> = {
   other: 'review the remittance',
 };
 
+/** The work when the payer did not recognize the patient (CLP02 4). */
+export const patientNotRecognizedWork = 'the payer did not recognize the patient (CLP02 4): verify coverage (eligibility, member id, name and date of birth as the payer has them), then resubmit';
+
 export interface Denial {
   readonly category: DenialCategory;
   readonly group: string;
@@ -65,26 +69,36 @@ export interface Denial {
   readonly rarcs: readonly string[];
   readonly amountCents: number;
   readonly remitDate: string;
+  /** CLP02 4: the payer did not recognize the patient, whatever the CARC says: verify coverage. */
+  readonly patientNotRecognized?: true;
 }
 
 export const categoryOf = (adjustment: Pick<Adjustment, 'carc'>): DenialCategory => byCarc[adjustment.carc] ?? 'other';
 
-/** The denial to work on a claim: its largest denial adjustment in force (ties: the lower CARC). */
+/**
+ * The denial to work on a claim: the largest denial adjustment (ties: the lower CARC) of each payer's current remit,
+ * while the claim's money still counts a denial (a denial a later remit paid is no longer work). A remit with CLP02 4
+ * is an eligibility denial whatever CARC comes with it (CO-31, CO-A1 with N382, ...).
+ */
 export const mainDenial = (claim: Claim): Denial | undefined => {
-  const candidates = claim.adjudications
-    .filter((a) => !a.reversedOn)
-    .flatMap((a) => a.adjustments.filter(isDenialAdjustment).map((adjustment) => ({ adjustment, remitDate: a.remitDate, remarks: a.remarkCodes })))
+  if (claim.money.deniedCents <= 0) return undefined;
+  const candidates = payerAdjudications(claim.adjudications)
+    .map((p) => p.current)
+    .flatMap((a) =>
+      a.adjustments.filter(isDenialAdjustment).map((adjustment) => ({ adjustment, remitDate: a.remitDate, remarks: a.remarkCodes, notRecognized: a.claimStatusCode === patientNotRecognizedClp02 })),
+    )
     .sort((x, y) => y.adjustment.amountCents - x.adjustment.amountCents || x.adjustment.carc.localeCompare(y.adjustment.carc));
   const top = candidates[0];
   if (!top) return undefined;
   const rarcs = [...top.adjustment.rarcs, ...top.remarks].filter((code, i, all) => !isAlertRarc(code) && all.indexOf(code) === i);
   return {
-    category: categoryOf(top.adjustment),
+    category: top.notRecognized ? 'eligibility-cob' : categoryOf(top.adjustment),
     group: top.adjustment.group,
     carc: top.adjustment.carc,
     rarcs,
     amountCents: top.adjustment.amountCents,
     remitDate: top.remitDate,
+    ...(top.notRecognized ? { patientNotRecognized: true as const } : {}),
   };
 };
 

@@ -5,16 +5,24 @@ import { ageOf } from './aging.js';
 import { daysBetween, type CalendarDate } from './calendar.js';
 import type { Claim } from './claim.js';
 import { clocksOf, daysLeft, type Clock } from './clocks.js';
-import { denialLabel, denialWork, mainDenial, type DenialCategory } from './denials.js';
-import { dollars } from './money.js';
+import type { PayerOrder } from './codes.js';
+import { denialLabel, denialWork, mainDenial, patientNotRecognizedWork, type DenialCategory } from './denials.js';
+import { dollars, payerOrderName } from './money.js';
 import { limitsFor } from './payer-rules.js';
 import type { AssignmentRule, ContractRate, FollowUpQueue, TenantSettings } from './tenant-settings.js';
 
 export type Reason =
-  | { readonly code: 'credit-balance'; readonly cents: number }
+  | { readonly code: 'credit-balance'; readonly cents: number; readonly payerOrder?: PayerOrder; readonly payerName?: string }
   | { readonly code: 'timely-filing-expired'; readonly dueOn: CalendarDate }
   | { readonly code: 'rejected'; readonly categoryCode: string; readonly statusCode: string; readonly on: CalendarDate }
-  | { readonly code: 'denied'; readonly group: string; readonly carc: string; readonly rarcs: readonly string[]; readonly category: DenialCategory }
+  | {
+      readonly code: 'denied';
+      readonly group: string;
+      readonly carc: string;
+      readonly rarcs: readonly string[];
+      readonly category: DenialCategory;
+      readonly patientNotRecognized?: true;
+    }
   | { readonly code: 'info-requested'; readonly categoryCode: string; readonly on: CalendarDate }
   | { readonly code: 'underpaid'; readonly expectedCents: number; readonly receivedCents: number }
   | { readonly code: 'secondary-due'; readonly otherPayer: string }
@@ -107,7 +115,12 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
 
   const route = ((): Omit<WorkItemPlan, 'priority' | 'assignee' | 'payerId'> | undefined => {
     if (claim.money.creditBalanceCents > 0) {
-      return { queue: 'credit-balance', dollarsCents: claim.money.creditBalanceCents, reasons: [{ code: 'credit-balance', cents: claim.money.creditBalanceCents }] };
+      const by = claim.money.overpaidBy;
+      return {
+        queue: 'credit-balance',
+        dollarsCents: claim.money.creditBalanceCents,
+        reasons: [{ code: 'credit-balance', cents: claim.money.creditBalanceCents, ...(by ? { payerOrder: by.payerOrder, ...(by.payerName ? { payerName: by.payerName } : {}) } : {}) }],
+      };
     }
     if (filing && daysLeft(filing, today) < 0) {
       return { queue: 'timely-filing-expired', dollarsCents: claim.money.payerBalanceCents, dueOn: filing.dueOn, reasons: [{ code: 'timely-filing-expired', dueOn: filing.dueOn }] };
@@ -132,7 +145,10 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
         category: denial.category,
         dollarsCents: claim.money.deniedCents,
         dueOn: deadlines[0]?.dueOn,
-        reasons: [{ code: 'denied', group: denial.group, carc: denial.carc, rarcs: denial.rarcs, category: denial.category }, ...deadlines.map(clockReason)],
+        reasons: [
+          { code: 'denied', group: denial.group, carc: denial.carc, rarcs: denial.rarcs, category: denial.category, ...(denial.patientNotRecognized ? { patientNotRecognized: true as const } : {}) },
+          ...deadlines.map(clockReason),
+        ],
       };
     }
     if (expected !== undefined && expected - received >= settings.underpaymentThresholdCents) {
@@ -184,13 +200,16 @@ const inDays = (dueOn: CalendarDate, today: CalendarDate): string => {
 export const describeReason = (reason: Reason, today: CalendarDate): string => {
   switch (reason.code) {
     case 'credit-balance':
-      return `credit balance of ${dollars(reason.cents)}: refund due`;
+      // Payer names only: reasons reach emails and logs, so never anything about the patient.
+      return reason.payerOrder
+        ? `credit balance of ${dollars(reason.cents)}: the ${payerOrderName(reason.payerOrder)} payer${reason.payerName ? ` (${reason.payerName})` : ''} overpaid by ${dollars(reason.cents)}: refund due`
+        : `credit balance of ${dollars(reason.cents)}: refund due`;
     case 'timely-filing-expired':
       return `timely filing ran out ${-daysBetween(today, reason.dueOn)} days ago: write-off review unless you have proof of timely filing`;
     case 'rejected':
       return `rejected at the front door (${reason.categoryCode}/${reason.statusCode}) on ${reason.on}: fix and resubmit`;
     case 'denied':
-      return `denied ${denialLabel(reason)}${reason.rarcs.length ? ` (remarks ${reason.rarcs.join(', ')})` : ''}: ${denialWork[reason.category]}`;
+      return `denied ${denialLabel(reason)}${reason.rarcs.length ? ` (remarks ${reason.rarcs.join(', ')})` : ''}: ${reason.patientNotRecognized ? patientNotRecognizedWork : denialWork[reason.category]}`;
     case 'info-requested':
       return `payer requested information (${reason.categoryCode}) on ${reason.on}: send it`;
     case 'underpaid':

@@ -66,8 +66,8 @@ export const adjudicated = (at: string, paid: number, patient: number, options: 
 export const reversed = (at: string, reversesRemitDate?: string, id = 'evt-reversal'): ClaimEvent =>
   parse(raw(id, 'claim.reversed', at, { remitDate: at.slice(0, 10), payerClaimNumber: 'PCN1', ...(reversesRemitDate ? { reversesRemitDate } : {}) }));
 
-export const appealed = (at: string, id = 'evt-appeal'): ClaimEvent =>
-  parse(raw(id, 'claim.appealed', at, { level: 'first', appealedOn: at.slice(0, 10) }));
+export const appealed = (at: string, id = 'evt-appeal', level = 'first'): ClaimEvent =>
+  parse(raw(id, 'claim.appealed', at, { level, appealedOn: at.slice(0, 10) }));
 
 export const writtenOff = (at: string, amountCents: number, id = 'evt-writeoff'): ClaimEvent =>
   parse(raw(id, 'claim.written_off', at, { amountCents, reason: 'timely-filing', writtenOffOn: at.slice(0, 10) }));
@@ -76,3 +76,35 @@ export const resubmitted = (at: string, id = 'evt-resubmitted'): ClaimEvent =>
   parse(raw(id, 'claim.resubmitted', at, { resubmittedOn: at.slice(0, 10), frequencyCode: '1' }));
 
 export const note = (at: string, id = 'evt-note'): ClaimEvent => parse(raw(id, 'note.added', at, { text: 'called payer' }));
+
+export const closed = (at: string, id = 'evt-closed'): ClaimEvent => parse(raw(id, 'claim.closed', at, { reason: 'paid', closedOn: at.slice(0, 10) }));
+
+/** An adjustment as a remit states it: `CO-45`, amount in cents, optional remark codes. */
+export const cas = (code: string, amountCents: number, rarcs: string[] = []) => {
+  const [group, carc] = code.split('-');
+  return { group, carc, rarcs, amountCents };
+};
+
+/**
+ * Any remit of the $100.00 claim, as the payer states it: CLP02, paid, and its adjustments (they must balance:
+ * 10,000 − paid = the adjustments; the patient share is the PR ones).
+ */
+export const remit = (
+  at: string,
+  paidCents: number,
+  adjustments: ReturnType<typeof cas>[],
+  options: { id?: string; clp02?: string; payerClaimNumber?: string; remarkCodes?: string[] } = {},
+): ClaimEvent =>
+  parse(
+    raw(options.id ?? 'evt-remit', 'claim.adjudicated', at, {
+      remitDate: at.slice(0, 10),
+      claimStatusCode: options.clp02 ?? '1',
+      payerClaimNumber: options.payerClaimNumber ?? 'PCN1',
+      billedCents: 10_000,
+      allowedCents: paidCents + adjustments.filter((a) => a.group === 'PR').reduce((sum, a) => sum + a.amountCents, 0),
+      paidCents,
+      patientResponsibilityCents: adjustments.filter((a) => a.group === 'PR').reduce((sum, a) => sum + a.amountCents, 0),
+      adjustments,
+      remarkCodes: options.remarkCodes ?? [],
+    }),
+  );

@@ -68,7 +68,10 @@ describe('life cycle', () => {
 
   it('shows a second payment of the same claim as a credit balance (refund due), and keeps it open', () => {
     const claim = claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500), adjudicated('2026-10-27T12:00:00Z', 6_000, 1_500, { id: 'evt-dup-pay' }));
-    expect(claim.money).toMatchObject({ paidCents: 12_000, payerBalanceCents: 0, creditBalanceCents: 10_000 });
+    // Was creditBalanceCents 10,000: the duplicate's CO-45 and PR were counted a second time (issue 12 item 2). The
+    // credit is what was paid beyond what is owed: owed by the payer = billed 10,000 − PR 1,500 − CO-45 2,500 = 6,000;
+    // paid 6,000 + 6,000 = 12,000; credit = 12,000 − 6,000 = 6,000, due back to the primary (Aetna).
+    expect(claim.money).toMatchObject({ paidCents: 12_000, payerBalanceCents: 0, creditBalanceCents: 6_000, overpaidBy: { payerOrder: 1, payerName: 'Aetna', cents: 6_000 } });
     expect(claim).toMatchObject({ status: 'paid', open: true });
   });
 

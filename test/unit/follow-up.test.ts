@@ -44,7 +44,16 @@ describe('clocks', () => {
     const commercial = claimOf(submitted(), ack, denial('197'));
     expect(clocksOf(commercial, limitsFor(payerOf(commercial), '2026-10-21')).find((c) => c.kind === 'appeal')).toEqual({ kind: 'appeal', level: 'first', startsOn: '2026-10-20', dueOn: '2027-04-18' });
     const mcr = claimOf(submitted(undefined, medicare), ack, denial('197'));
-    expect(clocksOf(mcr, limitsFor(payerOf(mcr), '2026-10-21')).find((c) => c.kind === 'appeal')).toMatchObject({ level: 'redetermination', dueOn: '2027-02-17' });
+    // Was dueOn 2027-02-17 (remit + 120). 42 CFR 405.942(a): 120 days from receipt, presumed 5 days after the notice
+    // (issue 12 item 7): received 2026-10-20 + 5 = 2026-10-25; + 120: to Oct 31 6, Nov 30 36, Dec 31 67, Jan 31 98,
+    // Feb 22 120 → 2027-02-22.
+    expect(clocksOf(mcr, limitsFor(payerOf(mcr), '2026-10-21')).find((c) => c.kind === 'appeal')).toEqual({
+      kind: 'appeal',
+      level: 'redetermination',
+      startsOn: '2026-10-20',
+      receivedOn: '2026-10-25',
+      dueOn: '2027-02-22',
+    });
   });
 
   it('runs the no-response clock from the latest submission or status: 21 days electronic, 30 paper', () => {
@@ -73,10 +82,13 @@ describe('clocks', () => {
         { payerId: 'aetna', effectiveFrom: '2026-12-01', limits: { timelyFilingDays: 150 } },
       ],
     }).payerRules;
-    expect(limitsFor(payerOf(claim), '2026-10-31', overrides).timelyFilingDays).toBe(90);
-    expect(limitsFor(payerOf(claim), '2026-11-01', overrides).timelyFilingDays).toBe(120);
-    expect(limitsFor(payerOf(claim), '2026-12-01', overrides).timelyFilingDays).toBe(150);
-    expect(limitsFor({ ...payerOf(claim), payerId: 'cigna' }, '2026-12-01', overrides).timelyFilingDays).toBe(120);
+    // Rules now carry their unit (issue 12 item 6): the same figures, read as { amount, unit: 'days' }; the overrides
+    // keep the older plain timelyFilingDays form, which still means days.
+    const days = (amount: number) => ({ amount, unit: 'days' });
+    expect(limitsFor(payerOf(claim), '2026-10-31', overrides).timelyFiling).toEqual(days(90));
+    expect(limitsFor(payerOf(claim), '2026-11-01', overrides).timelyFiling).toEqual(days(120));
+    expect(limitsFor(payerOf(claim), '2026-12-01', overrides).timelyFiling).toEqual(days(150));
+    expect(limitsFor({ ...payerOf(claim), payerId: 'cigna' }, '2026-12-01', overrides).timelyFiling).toEqual(days(120));
   });
 
   it('counts days left, negative once run out', () => {
@@ -158,7 +170,9 @@ describe('routing', () => {
       dollarsCents: 1_500,
     });
     const twice = claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 6_000, 1_500), adjudicated('2026-10-27T12:00:00Z', 6_000, 1_500, { id: 'evt-dup-pay' }));
-    expect(planWorkItem(twice, settings(), '2026-10-28')).toMatchObject({ queue: 'credit-balance', dollarsCents: 10_000 });
+    // Was dollarsCents 10,000 (the duplicate's CO-45 and PR counted twice, issue 12 item 2): paid 6,000 × 2 = 12,000
+    // against 10,000 − 1,500 PR − 2,500 CO-45 = 6,000 owed: 6,000 to refund, to the primary payer.
+    expect(planWorkItem(twice, settings(), '2026-10-28')).toMatchObject({ queue: 'credit-balance', dollarsCents: 6_000, reasons: [{ code: 'credit-balance', cents: 6_000, payerOrder: 1, payerName: 'Aetna' }] });
     expect(planWorkItem(claimOf(submitted()), settings(), '2026-12-28')).toMatchObject({ queue: 'timely-filing-expired', dueOn: '2026-12-27' });
   });
 

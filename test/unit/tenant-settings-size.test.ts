@@ -20,7 +20,9 @@ const largest = () => ({
     participating: false,
     effectiveFrom: '2026-01-01',
     limits: {
-      timelyFilingDays: Number.MAX_SAFE_INTEGER,
+      // The longest of the two forms (the older timelyFilingDays: MAX_SAFE_INTEGER is 35 bytes; this is 54).
+      timelyFiling: { amount: 100, unit: 'calendar-years' },
+      presumedReceiptDays: 365,
       appealDays: Object.fromEntries(['redetermination', 'reconsideration', 'alj', 'council', 'court', 'first', 'second', 'external'].map((l) => [l, Number.MAX_SAFE_INTEGER])),
       noResponseDays: { electronic: Number.MAX_SAFE_INTEGER, paper: Number.MAX_SAFE_INTEGER },
       secondaryFilingDays: Number.MAX_SAFE_INTEGER,
