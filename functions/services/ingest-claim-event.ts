@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { claimOfFold, foldEvents, foldOneMore, impossibleAfter, isClaim, type ClaimFold, type ClaimState } from '../domain/claim.js';
 import { claimEvent, describeIssues, envelope, type ClaimEvent } from '../domain/claim-events.js';
+import { kpiDelta } from '../domain/kpis.js';
 import { PermanentError, TransientError } from '../shared/errors.js';
 import { ClaimItemTooLargeError, ClaimVersionConflictError, StoredClaimUnreadableError, type ClaimRecord, type ClaimStore } from '../store/claim-store.js';
 
@@ -118,9 +119,9 @@ export const ingestClaimEvent = async (
   }
   const { claimId } = event.payload;
   const digest = eventDigest(event);
-  const save = async (state: ClaimState, fold: ClaimFold | undefined, version: number | undefined): Promise<IngestResult> => {
+  const save = async (state: ClaimState, fold: ClaimFold | undefined, version: number | undefined, before: ClaimState | undefined): Promise<IngestResult> => {
     try {
-      const outcome = await store.saveEvent(event, state, fold, digest, version, context.receivedAt);
+      const outcome = await store.saveEvent(event, state, fold, digest, version, context.receivedAt, kpiDelta(before, state));
       if (outcome === 'duplicate') return await repeatOf(store, event, digest);
       return { outcome, event, after: { state, version: (version ?? 0) + 1, ...(fold ? { fold } : {}) } };
     } catch (error) {
@@ -132,7 +133,7 @@ export const ingestClaimEvent = async (
   if (event.type === 'claim.submitted' && !readBefore?.version) {
     const fold = foldEvents([event])!;
     try {
-      return await save(claimOfFold(event.tenantId, claimId, fold), fold, undefined);
+      return await save(claimOfFold(event.tenantId, claimId, fold), fold, undefined, undefined);
     } catch (error) {
       if (!(error instanceof ClaimVersionConflictError)) throw error;
     }
@@ -146,7 +147,7 @@ export const ingestClaimEvent = async (
     // Keep the nightly aging bucket: it is recomputed only by the nightly run.
     const carried = record.state && 'agingBucket' in record.state && isClaim(state) ? { ...state, agingBucket: record.state.agingBucket } : state;
     try {
-      return await save(carried, fold, record.version);
+      return await save(carried, fold, record.version, record.state);
     } catch (error) {
       if (!(error instanceof ClaimVersionConflictError)) throw error;
       if (attempt >= maxAttempts) throw new TransientError('claim kept changing concurrently');

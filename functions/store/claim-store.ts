@@ -1,6 +1,6 @@
 // Claims in DynamoDB: a claim's partition holds the claim item (the derived claim and its fold, bounded in size
 // whatever the history), and per event a small id marker and a history entry with the event, in time order.
-// Applying an event writes the three in one transaction, conditional on the event id being new and the claim
+// Applying an event writes the three (and the KPI day tallies it changes) in one transaction, conditional on the event id being new and the claim
 // unchanged since it was read.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -10,6 +10,8 @@ import type { ClaimEvent } from '../domain/claim-events.js';
 import { shardOf } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
 import { batchGet, conditionally, pageBefore } from './dynamo-helpers.js';
+import type { KpiField } from '../domain/kpis.js';
+import { kpiUpdate } from './kpi-store.js';
 import { claimEventKey, claimHistoryKey, claimHistoryPrefix, claimKey, claimPartition, openClaimIndexKey } from './keys.js';
 
 export interface StoredClaim {
@@ -219,6 +221,8 @@ export class ClaimStore {
     digest: string,
     previousVersion: number | undefined,
     receivedAt: string,
+    /** What the change adds to the KPI day tallies: written in the same transaction, so they stay exact. */
+    kpiChange: ReadonlyMap<string, Partial<Record<KpiField, number>>> = new Map(),
   ): Promise<'applied' | 'duplicate'> {
     const names = { '#pk': partitionKey };
     const claim = JSON.stringify({ ...state, agingBucket: undefined });
@@ -260,6 +264,7 @@ export class ClaimStore {
                   : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': previousVersion } }),
               },
             },
+            ...[...kpiChange].map(([date, moved]) => kpiUpdate(this.tableName, state.tenantId, state.claimId, date, moved)),
           ],
         }),
       );

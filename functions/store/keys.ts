@@ -126,3 +126,9 @@ export const runSegmentKey = (tenantId: string, runDate: string, attempt: number
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#RUN#${runDate}`,
   [tableDesign.sortKey]: `SEGMENT#${attempt}#${shard === undefined ? '' : `${shardLabel(shard)}#${segment ?? ''}`}`,
 });
+
+/** One day's KPI tally (charges, first adjudications, payments, reductions) of a slice of a tenant's claims. */
+export const kpiDayKey = (tenantId: string, date: string, slice: number) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#KPI#${date.slice(0, 7)}`,
+  [tableDesign.sortKey]: `${date}#${slice}`,
+});

@@ -3,6 +3,8 @@
 import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimFromEvents } from '../../functions/domain/claim.js';
+import { kpiContributions, kpiFields } from '../../functions/domain/kpis.js';
+import { KpiStore } from '../../functions/store/kpi-store.js';
 import type { ClaimEvent } from '../../functions/domain/claim-events.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
 import { claimKey } from '../../functions/store/keys.js';
@@ -12,7 +14,8 @@ import type { Runtime } from '../../local/runtime.js';
 import { documentClient, localStack, peekQueue, readUtcDaysSince, sendTo, startTestRuntime, submittedEvent, testConfig, uniqueTenant, waitFor, type DeliveryLog } from './harness.js';
 
 const tenant = uniqueTenant('events');
-const config = testConfig([tenant]);
+const kpiTenant = uniqueTenant('kpis');
+const config = testConfig([tenant, kpiTenant]);
 const client = documentClient();
 const { tableName, deadLetterUrls } = localStack();
 const claims = new ClaimStore(client, tableName, config.shardCount);
@@ -76,6 +79,35 @@ describe('claim events through the ingest queue', () => {
       for (const other of others) expect(other).toBe(first);
     }
     expect(sent).toBeGreaterThan(60);
+  });
+
+  it('keeps the KPI day tallies equal to what the claims contribute, whatever the arrival order, with every event sent twice', async () => {
+    const scenarios = [...demoClaimEvents({ tenantId: kpiTenant, claims: 200, today: '2026-11-20', seed: 21 })].filter((events) => events.some((e) => e.type === 'claim.adjudicated')).slice(0, 8);
+    expect(scenarios.length).toBe(8);
+    // Reversed order (the submission last: every claim is folded again when it comes), each event twice.
+    const sent = scenarios.flatMap((events) => [...events].reverse().flatMap((e) => [e, e]));
+    for (let i = 0; i < sent.length; i += 10) await Promise.all(sent.slice(i, i + 10).map((e) => sendTo('ingest', e)));
+    const expected = new Map<string, Record<string, number>>();
+    for (const events of scenarios) {
+      const state = claimFromEvents(kpiTenant, events[0]!.payload.claimId, events);
+      for (const [date, day] of kpiContributions(state)) {
+        const sum = expected.get(date) ?? Object.fromEntries(kpiFields.map((f) => [f, 0]));
+        for (const field of kpiFields) sum[field]! += day[field];
+        expected.set(date, sum);
+      }
+    }
+    const kpis = new KpiStore(client, tableName);
+    const dates = [...expected.keys()].sort();
+    const tallies = await waitFor(async () => {
+      const found = await kpis.days(kpiTenant, dates[0]!, dates.at(-1)!);
+      const same = dates.every((d) => kpiFields.every((f) => (found.get(d)?.[f] ?? 0) === expected.get(d)![f]));
+      return same ? found : undefined;
+    }, 60_000, 'the KPI tallies to match the claims').catch(async (error: Error) => {
+      const found = await kpis.days(kpiTenant, dates[0]!, dates.at(-1)!);
+      throw new Error(`${error.message}: expected ${JSON.stringify([...expected])}, found ${JSON.stringify([...found])}`);
+    });
+    // Nothing on other days: every tally is one a claim explains.
+    expect([...tallies.keys()].filter((d) => !expected.has(d) && kpiFields.some((f) => tallies.get(d)![f] !== 0))).toEqual([]);
   });
 
   it('applies every event when many arrive for one claim at once (version races are retried)', async () => {
