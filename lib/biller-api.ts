@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { publicRoutes } from '../functions/api/public-routes.js';
 import { roles, tenantsClaim } from '../functions/shared/auth.js';
 import type { FunctionDefaults } from './service-stack.js';
 import { FollowupFunction } from './followup-function.js';
@@ -80,9 +81,9 @@ export class BillerApi extends Construct {
       defaultIntegration: integration,
       createDefaultStage: true,
     });
-    // Open routes: health for uptime checks, and the API's own description for client generators.
-    for (const path of ['/health', '/openapi.json']) {
-      this.httpApi.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration, authorizer: new apigw.HttpNoneAuthorizer() });
+    // Open routes, the `access: 'public'` declarations: health for uptime checks, the API's own description for client generators.
+    for (const { method, path } of publicRoutes) {
+      this.httpApi.addRoutes({ path, methods: [apigw.HttpMethod[method]], integration, authorizer: new apigw.HttpNoneAuthorizer() });
     }
     const stage = this.httpApi.defaultStage!.node.defaultChild as apigw.CfnStage;
     stage.accessLogSettings = {

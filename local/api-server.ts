@@ -5,13 +5,14 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { publicRoutes } from '../functions/api/public-routes.js';
 import { asAuthorizerClaims, type DevAuth } from './dev-auth.js';
 import { lambdaContext } from './sqs-event-source.js';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** Routes API Gateway lets through without a token (the CDK stack gives them no authorizer). */
-const openRoutes = new Set(['GET /health', 'GET /openapi.json']);
+/** Routes API Gateway lets through without a token: the `access: 'public'` declarations (the CDK stack gives them no authorizer). */
+const openRoutes = new Set<string>(publicRoutes.map((r) => `${r.method} ${r.path}`));
 
 const readBody = (request: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {

@@ -1,8 +1,9 @@
-// The API's route table and its one dispatcher: every route declares roles and tenant resolution, the OpenAPI document
-// states the same roles, and the checks run caller (401) → role (403) → tenant (404) before anything is read.
+// The API's route declarations and its one middleware stack: every route declares roles and tenant resolution, the
+// OpenAPI document states the same roles, and the checks run caller (401) → role (403) → tenant (404) before anything is read.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { operations } from '../../functions/api/openapi.js';
+import { openApiDocument } from '../../functions/api/openapi.js';
+import { routeDeclarations } from '../../functions/api/routes.js';
 
 type Api = typeof import('../../functions/handlers/api.js');
 let api: Api;
@@ -32,8 +33,14 @@ const user = (groups: string, tenants: string) => ({ sub: 'u1', 'cognito:groups'
 
 describe('the route table', () => {
   it('declares every operation of the OpenAPI document with the same roles', () => {
-    const declared = api.routes.filter((r) => r.access !== 'public' && r.access !== 'signed-in').map((r) => [r.method.toLowerCase(), r.path, r.operationId, [...(r.access as string[])]]);
-    const documented = operations.filter((o) => o.roles).map((o) => [o.method, o.path, o.operationId, [...o.roles!]]);
+    const declared = routeDeclarations.filter((r) => r.access !== 'public' && r.access !== 'signed-in').map((r) => [r.method.toLowerCase(), r.path, r.operationId, [...(r.access as readonly string[])]]);
+    const paths = openApiDocument().paths as Record<string, Record<string, { operationId: string; description?: string }>>;
+    const documented = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.entries(methods).flatMap(([method, op]) => {
+        const roles = /^Roles: (.+)\.$/.exec(op.description ?? '')?.[1];
+        return roles ? [[method, path, op.operationId, roles.split(', ')]] : [];
+      }),
+    );
     expect(declared.sort()).toEqual(documented.sort());
   });
 });

@@ -1,0 +1,24 @@
+// A work item as the API shows it: reasons in words as of the tenant's today, days left on its deadline.
+import { daysBetween } from '../domain/calendar.js';
+import { describeReason } from '../domain/work-item.js';
+import type { WorkItem } from '../store/work-item-store.js';
+import type { ApiDeps } from './deps.js';
+
+export const presentWorkItem = (deps: Pick<ApiDeps, 'todayIn'>, item: WorkItem) => {
+  const today = deps.todayIn(item.tenantId);
+  const { tenantId, claimId, queue, category, dollarsCents, dueOn, priority, assignee, leasedBy, leaseExpiresAt, followUpOn, openedOn } = item;
+  return {
+    tenantId,
+    claimId,
+    queue,
+    ...(category ? { category } : {}),
+    dollarsCents,
+    ...(dueOn ? { dueOn, daysLeft: daysBetween(today, dueOn) } : {}),
+    priority,
+    reasons: item.reasons.map((r) => describeReason(r, today)),
+    assignee,
+    ...(leasedBy ? { leasedBy, leaseExpiresAt } : {}),
+    ...(followUpOn ? { followUpOn } : {}),
+    openedOn,
+  };
+};
