@@ -8,8 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { publicRoutes } from '../functions/api/public-routes.js';
 import { roles, tenantsClaim } from '../functions/shared/auth.js';
-import type { FunctionDefaults } from './service-stack.js';
-import { FollowupFunction } from './followup-function.js';
+import { FollowupFunction, type FunctionDefaults } from './followup-function.js';
 
 export class BillerApi extends Construct {
   readonly userPool: cognito.UserPool;

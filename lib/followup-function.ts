@@ -26,6 +26,14 @@ export interface FollowupFunctionProps {
   readonly deadLetterQueue?: sqs.IQueue;
 }
 
+/** What every concern construct of the service stack receives: the resources it binds and the house function props. */
+export interface FunctionDefaults {
+  readonly table: dynamodb.ITable;
+  readonly dataKey: kms.IKey;
+  readonly queues: Record<QueueKey, DurableQueue>;
+  readonly functionProps: Pick<FollowupFunctionProps, 'logRetentionDays' | 'logKey' | 'environment'>;
+}
+
 export const handlerEntry = (handler: string): string =>
   fileURLToPath(new URL(`../functions/handlers/${handler}.ts`, import.meta.url));
 

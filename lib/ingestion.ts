@@ -1,8 +1,7 @@
 // Claim events: the ingest queue feeds the ingest-claim-events function, which applies them to the table.
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { FunctionDefaults } from './service-stack.js';
-import { FollowupFunction } from './followup-function.js';
+import { FollowupFunction, type FunctionDefaults } from './followup-function.js';
 
 export class Ingestion extends Construct {
   readonly consumer: FollowupFunction;

@@ -6,8 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { TimeZone } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { TenantConfig } from '../functions/shared/config-schema.js';
-import type { FunctionDefaults } from './service-stack.js';
-import { FollowupFunction } from './followup-function.js';
+import { FollowupFunction, type FunctionDefaults } from './followup-function.js';
 
 export interface NightlyRunProps extends FunctionDefaults {
   readonly tenants: readonly TenantConfig[];

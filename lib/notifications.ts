@@ -9,8 +9,7 @@ import { Construct } from 'constructs';
 import { deadLetterQueuesEnv } from '../functions/shared/dead-letter-depth.js';
 import { watchEveryMinutes } from '../functions/shared/resources.js';
 import type { TenantConfig } from '../functions/shared/config-schema.js';
-import type { FunctionDefaults } from './service-stack.js';
-import { FollowupFunction } from './followup-function.js';
+import { FollowupFunction, type FunctionDefaults } from './followup-function.js';
 
 export interface NotificationsProps extends FunctionDefaults {
   readonly senderAddress: string;

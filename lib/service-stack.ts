@@ -9,7 +9,7 @@ import type { QueueKey } from '../functions/shared/resources.js';
 import { encodeTenantDirectory, tenantDirectoryEnv } from '../functions/shared/tenant-directory.js';
 import { BillerApi } from './biller-api.js';
 import type { DurableQueue } from './durable-queue.js';
-import type { FollowupFunctionProps } from './followup-function.js';
+import type { FunctionDefaults } from './followup-function.js';
 import { Ingestion } from './ingestion.js';
 import { Monitoring } from './monitoring.js';
 import { NightlyRun } from './nightly-run.js';
@@ -20,14 +20,6 @@ export interface ServiceStackProps extends StackProps {
   readonly table: dynamodb.ITable;
   readonly dataKey: kms.IKey;
   readonly queues: Record<QueueKey, DurableQueue>;
-}
-
-/** What every concern construct of the service stack receives. */
-export interface FunctionDefaults {
-  readonly table: dynamodb.ITable;
-  readonly dataKey: kms.IKey;
-  readonly queues: Record<QueueKey, DurableQueue>;
-  readonly functionProps: Pick<FollowupFunctionProps, 'logRetentionDays' | 'logKey' | 'environment'>;
 }
 
 export class ServiceStack extends Stack {

@@ -43,7 +43,7 @@ export const claimRoutes: readonly Route[] = [
         version: stored.version,
         age: ageOf(claim, today),
         clocks: clocksOf(claim, limits, item?.followUpOn).map((c) => ({ ...c, daysLeft: daysBetween(today, c.dueOn) })),
-        workItem: item && item.status === 'open' ? presentWorkItem(deps, item) : null,
+        workItem: item && item.status === 'open' ? presentWorkItem(deps, item, today) : null,
         // The latest entries, oldest first; `historyCursor` asks for the ones before them.
         history: page.items,
         ...(page.cursor ? { historyCursor: page.cursor } : {}),
@@ -68,7 +68,7 @@ export const claimRoutes: readonly Route[] = [
         const { claims, workItems, settings, history } = deps;
         const { workItem } = await recordAction({ claims, workItems, settings, history }, { tenantId: tenant, claimId: params.claimId, userId: caller.userId, action, now: new Date().toISOString(), today });
         audit({ tenantId: tenant, action: `action:${action.type}`, claimId: params.claimId });
-        return json(201, { recorded: action.type, workItem: workItem && workItem.status === 'open' ? presentWorkItem(deps, workItem) : null, followUpOn: workItem?.followUpOn ?? null });
+        return json(201, { recorded: action.type, workItem: workItem && workItem.status === 'open' ? presentWorkItem(deps, workItem, today) : null, followUpOn: workItem?.followUpOn ?? null });
       } catch (error) {
         if (error instanceof ClaimNotFoundError) throw notFound();
         throw error;

@@ -5,6 +5,7 @@ import type { TenantConfig } from '../shared/config-schema.js';
 import type { ClaimStore } from '../store/claim-store.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { IdempotencyStore } from '../store/idempotency-store.js';
+import type { KpiStore } from '../store/kpi-store.js';
 import type { RunStore } from '../store/run-store.js';
 import type { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import type { WorkItemStore } from '../store/work-item-store.js';
@@ -15,6 +16,7 @@ export interface ApiDeps {
   readonly history: HistoryStore;
   readonly settings: TenantSettingsStore;
   readonly runs: RunStore;
+  readonly kpis: KpiStore;
   readonly idempotency: IdempotencyStore;
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly shardCount: number;

@@ -87,7 +87,14 @@ export const agingReport = z.object({
   claims: z.number().int(),
   percentOver90: z.number(),
   percentOver120: z.number(),
+  /** Open AR ÷ average daily charges (gross, by date of service) over the last 90 days; null when none fell in them. */
   daysInAr: z.number().nullable(),
+  /** Claims whose first adjudication was a denial ÷ claims first adjudicated, last 30 days by remit date, percent. */
+  denialRatePercent: z.number().nullable(),
+  /** Payments ÷ (charges − reductions), last 90 days (payments and reductions by remit date, charges by submission date), percent. */
+  netCollectionRatePercent: z.number().nullable(),
+  /** The sums each KPI was computed from. */
+  kpiBasis: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 
 export const caller = z.object({ userId: z.string(), roles: z.array(z.enum(['biller', 'manager', 'admin'])), tenants: z.array(z.string()) });

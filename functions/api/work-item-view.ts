@@ -1,11 +1,12 @@
-// A work item as the API shows it: reasons in words as of the tenant's today, days left on its deadline.
+// A work item as the API shows it: reasons in words and days left on its deadline, for the date the whole answer is
+// computed for (the request's asOf, else the tenant's today), so no answer mixes two dates.
 import { daysBetween } from '../domain/calendar.js';
 import { describeReason } from '../domain/work-item.js';
 import type { WorkItem } from '../store/work-item-store.js';
 import type { ApiDeps } from './deps.js';
 
-export const presentWorkItem = (deps: Pick<ApiDeps, 'todayIn'>, item: WorkItem) => {
-  const today = deps.todayIn(item.tenantId);
+export const presentWorkItem = (deps: Pick<ApiDeps, 'todayIn'>, item: WorkItem, on?: string) => {
+  const today = on ?? deps.todayIn(item.tenantId);
   const { tenantId, claimId, queue, category, dollarsCents, dueOn, priority, assignee, leasedBy, leaseExpiresAt, followUpOn, openedOn } = item;
   return {
     tenantId,

@@ -1,6 +1,7 @@
 // The managers' morning digest: what the night found for a practice, how it compares with the night before, who
 // has what on their desk, what got done, and whether the run was healthy. Counts, dollars, buckets and payer
 // names only: nothing here can name a patient or a claim.
+import type { Kpis } from './kpis.js';
 import { percentOf } from './ar-report.js';
 import { addDays, type CalendarDate } from './calendar.js';
 import type { NightSummary } from './night-summary.js';
@@ -30,6 +31,8 @@ export interface TenantDigest {
   /** Actions billers recorded on the day before the run (tenant-local), most first. */
   readonly workDone: ReadonlyArray<{ readonly name: string; readonly actions: number }>;
   readonly health: RunHealth;
+  /** Days in AR, denial rate and net collection rate on the run date, each with its basis. */
+  readonly kpis?: Kpis;
 }
 
 /** The day whose work a digest reports: the tenant-local day before the run date. */
@@ -53,6 +56,7 @@ export interface DigestInput {
   readonly actionsByUser: Readonly<Record<string, number>>;
   readonly billers: readonly BillerContact[];
   readonly health: RunHealth;
+  readonly kpis?: Kpis;
 }
 
 export const tenantDigest = (input: DigestInput): TenantDigest => ({
@@ -67,6 +71,7 @@ export const tenantDigest = (input: DigestInput): TenantDigest => ({
     .map(([userId, actions]) => ({ name: assigneeName(userId, input.billers), actions }))
     .sort((a, b) => b.actions - a.actions || a.name.localeCompare(b.name)),
   health: input.health,
+  ...(input.kpis ? { kpis: input.kpis } : {}),
 });
 
 export interface PortfolioTotals {

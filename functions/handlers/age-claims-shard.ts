@@ -2,9 +2,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { agingShardMessage } from '../shared/messages.js';
-import { nightlyDepsFromEnv } from '../shared/nightly-deps.js';
 import { logger, withObservability } from '../shared/observability.js';
 import { ageClaimsShard } from '../services/nightly-run.js';
+import { nightlyDepsFromEnv } from './nightly-deps.js';
 
 const processor = new BatchProcessor(EventType.SQS);
 const deps = nightlyDepsFromEnv(true);

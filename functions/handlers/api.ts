@@ -12,6 +12,7 @@ import { tenantDirectory } from '../shared/tenant-directory.js';
 import { ClaimStore } from '../store/claim-store.js';
 import { HistoryStore } from '../store/history-store.js';
 import { IdempotencyStore } from '../store/idempotency-store.js';
+import { KpiStore } from '../store/kpi-store.js';
 import { RunStore } from '../store/run-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import { WorkItemStore } from '../store/work-item-store.js';
@@ -30,6 +31,7 @@ const deps: ApiDeps = {
   history: new HistoryStore(db, table),
   settings: new TenantSettingsStore(db, table),
   runs: new RunStore(db, table),
+  kpis: new KpiStore(db, table),
   idempotency: new IdempotencyStore(db, table),
   tenants,
   shardCount: shardCount(),

@@ -4,7 +4,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { sendEmail } from '../notify/email-sender.js';
-import { notificationDeps, onReminder, onRunComplete, onWatch } from '../services/notifications.js';
+import { onReminder, onRunComplete, onWatch } from '../services/notifications.js';
 import { dynamo, ses, sqs } from '../shared/clients.js';
 import { deadLetterDepth, deadLetterQueuesFromEnv } from '../shared/dead-letter-depth.js';
 import { queueUrl, requireEnv, tableName } from '../shared/env.js';
@@ -12,6 +12,7 @@ import { notificationMessage } from '../shared/messages.js';
 import { logger, withObservability } from '../shared/observability.js';
 import { sendMessages } from '../shared/queue-sender.js';
 import { tenantDirectory } from '../shared/tenant-directory.js';
+import { notificationDeps } from './notification-deps.js';
 
 const processor = new BatchProcessor(EventType.SQS);
 const senderOptions = { configurationSet: process.env.SES_CONFIGURATION_SET || undefined };

@@ -1,8 +1,8 @@
 // Lambda: invoked by the tenant's schedule; creates the night's run record and fans out one message per shard.
 import { nightlyTrigger } from '../shared/messages.js';
-import { nightlyDepsFromEnv } from '../shared/nightly-deps.js';
 import { logger, withObservability } from '../shared/observability.js';
 import { startNightlyRun } from '../services/nightly-run.js';
+import { nightlyDepsFromEnv } from './nightly-deps.js';
 
 const deps = nightlyDepsFromEnv(false);
 

@@ -33,6 +33,20 @@ const headline = (d: TenantDigest): Section => {
   ]);
 };
 
+/** Days in AR, denial rate and net collection rate, each with what it is computed from (README: manager figures). */
+const kpiFigures = (d: TenantDigest): Section[] => {
+  if (!d.kpis) return [];
+  const { daysInAr, denialRatePercent, netCollectionRatePercent } = d.kpis;
+  const shown = (value: number | null, unit: string): string => (value === null ? 'n/a' : `${value.toFixed(1)}${unit}`);
+  return [
+    figures([
+      { label: 'Days in AR', value: shown(daysInAr, ''), note: 'open AR / average daily charges, 90 days by date of service' },
+      { label: 'Denial rate', value: shown(denialRatePercent, '%'), note: 'first adjudications that were denials, 30 days' },
+      { label: 'Net collection rate', value: shown(netCollectionRatePercent, '%'), note: 'payments / (charges − reductions), 90 days' },
+    ]),
+  ];
+};
+
 const arByBucket = (d: TenantDigest): Section[] => {
   const { ar } = d.night;
   return [
@@ -93,6 +107,7 @@ export const managerDigestEmail = (d: TenantDigest, appBaseUrl: string): Email =
     `${d.tenantName}: follow-up digest for ${d.runDate}`,
     [
       headline(d),
+      ...kpiFigures(d),
       ...arByBucket(d),
       ...arByPayer(d),
       ...work(d),

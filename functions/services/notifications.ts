@@ -5,6 +5,7 @@
 import { alertChanges, readAlerts, type AlertKind, type AlertObservation, type AlertStanding } from '../domain/alerts.js';
 import { addDays, localDateAt, localTimeAt, type CalendarDate } from '../domain/calendar.js';
 import { tenantDigest, workDayBefore, type RunHealth, type TenantDigest } from '../domain/digest.js';
+import { daysInArWindow, kpisOn } from '../domain/kpis.js';
 import { summarizeNight, type NightSummary } from '../domain/night-summary.js';
 import { ReminderTally } from '../domain/reminder.js';
 import type { BillerContact, TenantSettings } from '../domain/tenant-settings.js';
@@ -17,10 +18,10 @@ import type { TenantConfig } from '../shared/config-schema.js';
 import type { DeadLetterDepth } from '../shared/dead-letter-depth.js';
 import type { NotificationMessage } from '../shared/messages.js';
 import { logger } from '../shared/observability.js';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AlertStateStore } from '../store/alert-state-store.js';
 import { HistoryStore } from '../store/history-store.js';
 import { RejectedEventStore } from '../store/rejected-event-store.js';
+import { KpiStore } from '../store/kpi-store.js';
 import { RunStore, type NightlyRunRecord } from '../store/run-store.js';
 import { SentEmailStore } from '../store/sent-email-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
@@ -39,6 +40,7 @@ export interface NotificationDeps {
   readonly history: HistoryStore;
   readonly alerts: AlertStateStore;
   readonly rejected: RejectedEventStore;
+  readonly kpis: KpiStore;
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly deadLetters: DeadLetterDepth;
   /** Puts messages on the notification queue (the reminders a night fans out). */
@@ -51,22 +53,6 @@ export interface NotificationDeps {
   readonly now: () => string;
   readonly log: NotificationLog;
 }
-
-/** The stores over one table, and what the caller brings: tenants, dead-letter depth, the sender, the clock. */
-export const notificationDeps = (
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  rest: Pick<NotificationDeps, 'tenants' | 'deadLetters' | 'enqueue' | 'send' | 'sender' | 'appBaseUrl' | 'now' | 'log'>,
-): NotificationDeps => ({
-  runs: new RunStore(client, tableName),
-  sent: new SentEmailStore(client, tableName),
-  settings: new TenantSettingsStore(client, tableName),
-  workItems: new WorkItemStore(client, tableName),
-  history: new HistoryStore(client, tableName),
-  alerts: new AlertStateStore(client, tableName),
-  rejected: new RejectedEventStore(client, tableName),
-  ...rest,
-});
 
 /** Some emails hit a passing fault: the message must be retried (what was sent is not sent again). */
 export class RetryLaterError extends Error {
@@ -132,11 +118,12 @@ const summaryOf = (run: NightlyRunRecord | undefined, settings: TenantSettings):
 
 /** Everything a practice's digest says about a completed night. */
 const buildDigest = async (deps: NotificationDeps, tenant: TenantConfig, settings: TenantSettings, run: NightlyRunRecord, deadLetters: RunHealth['deadLetters']): Promise<TenantDigest> => {
-  const [previous, actionsByUser, refusedBefore, refusedOn] = await Promise.all([
+  const [previous, actionsByUser, refusedBefore, refusedOn, kpiDays] = await Promise.all([
     deps.runs.get(tenant.id, addDays(run.runDate, -1)),
     deps.history.actionsByUser(tenant.id, workDayBefore(run.runDate)),
     deps.rejected.count(tenant.id, addDays(run.runDate, -1)),
     deps.rejected.count(tenant.id, run.runDate),
+    deps.kpis.days(tenant.id, addDays(run.runDate, -(daysInArWindow - 1)), run.runDate),
   ]);
   const night = summarizeNight(run.counts, settings.agingBuckets);
   const previousNight = summaryOf(previous, settings);
@@ -156,6 +143,7 @@ const buildDigest = async (deps: NotificationDeps, tenant: TenantConfig, setting
       refusedEvents: refusedBefore + refusedOn,
       deadLetters,
     },
+    kpis: kpisOn(run.runDate, night.ar.totalCents, kpiDays),
   });
 };
 

@@ -10,7 +10,8 @@ import { tenantSettings, type TenantSettings } from '../../functions/domain/tena
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { sendEmail } from '../../functions/notify/email-sender.js';
 import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
-import { notificationDeps, onRunComplete, onWatch, RetryLaterError, type NotificationDeps } from '../../functions/services/notifications.js';
+import { notificationDeps } from '../../functions/handlers/notification-deps.js';
+import { onRunComplete, onWatch, RetryLaterError, type NotificationDeps } from '../../functions/services/notifications.js';
 import { deadLetterDepth } from '../../functions/shared/dead-letter-depth.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
 import { RunStore } from '../../functions/store/run-store.js';

@@ -1,6 +1,8 @@
 // Billers taking work: the ranked list, and leases that never give two billers the same claim.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, daysBetween } from '../../functions/domain/calendar.js';
 import { claimEvent } from '../../functions/domain/claim-events.js';
+import { kpiContributions } from '../../functions/domain/kpis.js';
 import { followUpQueues } from '../../functions/domain/tenant-settings.js';
 import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
@@ -184,7 +186,7 @@ describe('work items', () => {
     const manager = await auth.sign({ sub: 'manager-2', email: 'm2@x.example', roles: ['manager'], tenants: [tenantA] });
     expect((await call('GET', `/reports/aging?tenant=${tenantA}`, await biller(1))).status).toBe(403);
     expect((await call('GET', `/reports/aging?tenant=${tenantA}&groupBy=month`, manager)).status).toBe(400);
-    const report = (await (await call('GET', `/reports/aging?tenant=${tenantA}&asOf=2026-11-21`, manager)).json()) as { totalArCents: number; rows: Array<{ key: string; arCents: number }>; percentOver90: number };
+    const report = (await (await call('GET', `/reports/aging?tenant=${tenantA}`, manager)).json()) as { totalArCents: number; rows: Array<{ key: string; arCents: number }>; percentOver90: number };
     const claims = new ClaimStore(documentClient(), localStack().tableName, config.shardCount);
     let expected = 0;
     for (let n = 1; n <= 160; n++) {
@@ -196,8 +198,48 @@ describe('work items', () => {
     expect(report.rows.reduce((sum, r) => sum + r.arCents, 0)).toBe(expected);
     // The tenant's own buckets (an earlier test saved 30, 60, 90, 120, 180).
     expect(report.rows.map((r) => r.key)).toEqual(['0-30', '31-60', '61-90', '91-120', '121-180', '180+']);
-    const byPayer = (await (await call('GET', `/reports/aging?tenant=${tenantA}&asOf=2026-11-21&groupBy=payer&basis=submission`, manager)).json()) as { totalArCents: number; basis: string };
+    const byPayer = (await (await call('GET', `/reports/aging?tenant=${tenantA}&groupBy=payer&basis=submission`, manager)).json()) as { totalArCents: number; basis: string };
     expect(byPayer).toMatchObject({ totalArCents: expected, basis: 'submission' });
+  });
+
+  it('gives managers Days in AR, denial rate and net collection rate from the claims it holds, and refuses a past asOf', async () => {
+    const manager = await auth.sign({ sub: 'manager-3', email: 'm3@x.example', roles: ['manager'], tenants: [tenantA] });
+    type Report = { asOf: string; totalArCents: number; daysInAr: number | null; denialRatePercent: number | null; netCollectionRatePercent: number | null; kpiBasis: Record<string, number> };
+    const report = (await (await call('GET', `/reports/aging?tenant=${tenantA}`, manager)).json()) as Report;
+    // The same sums worked out from the claims themselves: each claim's contribution to the day tallies, in the windows.
+    const claims = new ClaimStore(documentClient(), localStack().tableName, config.shardCount);
+    const in90 = (d: string) => d >= addDays(report.asOf, -89) && d <= report.asOf;
+    const in30 = (d: string) => d >= addDays(report.asOf, -29) && d <= report.asOf;
+    const sums = { service: 0, submitted: 0, adjudicated: 0, denied: 0, paid: 0, reduced: 0 };
+    for (let n = 1; n <= 160; n++) {
+      const stored = await claims.get(tenantA, `DEMO-${tenantA.replace(/^demo-/, '').slice(0, 3).toUpperCase()}-${String(n).padStart(6, '0')}`);
+      for (const [date, day] of kpiContributions(stored?.claim)) {
+        if (in90(date)) Object.assign(sums, { service: sums.service + day.chargesByService, submitted: sums.submitted + day.chargesBySubmission, paid: sums.paid + day.paymentsCents, reduced: sums.reduced + day.contractualCents });
+        if (in30(date)) Object.assign(sums, { adjudicated: sums.adjudicated + day.adjudicated, denied: sums.denied + day.deniedFirst });
+      }
+    }
+    expect(sums.service).toBeGreaterThan(0);
+    expect(report.kpiBasis).toMatchObject({ chargesLast90DaysByServiceCents: sums.service, claimsFirstAdjudicatedLast30Days: sums.adjudicated, claimsDeniedFirstLast30Days: sums.denied, paymentsLast90DaysCents: sums.paid });
+    expect(report.daysInAr).toBe(Math.round((report.totalArCents / (sums.service / 90)) * 10) / 10);
+    expect(report.denialRatePercent).toBe(sums.adjudicated ? Math.round((sums.denied / sums.adjudicated) * 1000) / 10 : null);
+    // The run record of the night carries the same figures for its date.
+    const run = (await (await call('GET', `/runs/2026-11-21?tenant=${tenantA}`, manager)).json()) as { kpis: { daysInAr: number | null; basis: { asOf: string } } };
+    expect(run.kpis.basis.asOf).toBe('2026-11-21');
+    expect(run.kpis.daysInAr).not.toBeNull();
+    // A past date would re-age today's balances: refused, pointing at the night's run record.
+    const past = await call('GET', `/reports/aging?tenant=${tenantA}&asOf=${addDays(report.asOf, -1)}`, manager);
+    expect(past.status).toBe(400);
+    expect(await past.json()).toMatchObject({ errors: [{ field: 'asOf' }], detail: expect.stringContaining('GET /runs/') });
+  });
+
+  it('computes every figure of a claim for one date: the clocks and the work item both for asOf', async () => {
+    const token = await biller(7);
+    const { items } = (await (await call('GET', `/work-items?tenant=${tenantA}&queue=denials&limit=5`, token)).json()) as { items: Array<{ claimId: string; dueOn?: string }> };
+    const withDue = items.find((i) => i.dueOn)!;
+    const asOf = '2026-12-20';
+    const claim = (await (await call('GET', `/claims/${withDue.claimId}?tenant=${tenantA}&asOf=${asOf}`, token)).json()) as { workItem: { dueOn: string; daysLeft: number; reasons: string[] }; clocks: Array<{ dueOn: string; daysLeft: number }> };
+    expect(claim.workItem.daysLeft).toBe(daysBetween(asOf, claim.workItem.dueOn));
+    for (const clock of claim.clocks) expect(clock.daysLeft).toBe(daysBetween(asOf, clock.dueOn));
   });
 
   it('answers malformed requests with 400 problem+json naming the field', async () => {

@@ -1,4 +1,5 @@
 // A practice's night as fixed data, for the email tests and the browser screenshot of the digest.
+import { kpisOn } from '../../functions/domain/kpis.js';
 import { tenantDigest, type TenantDigest } from '../../functions/domain/digest.js';
 import { summarizeNight, type Tally } from '../../functions/domain/night-summary.js';
 import { billerContact } from '../../functions/domain/tenant-settings.js';
@@ -53,6 +54,9 @@ export const fixedDigest = (changes: Partial<Parameters<typeof tenantDigest>[0]>
     actionsByUser: { 'u-1': 37, 'u-2': 12 },
     billers: [billerContact.parse({ userId: 'u-1', email: 'ana@lakeside.example', displayName: 'Ana Ruiz' })],
     health: { status: 'complete', claimsAged: 1_250, durationSeconds: 252, shardRetries: 1, refusedEvents: 2, deadLetters: [{ queue: 'ingest', messages: 2 }, { queue: 'aging', messages: 0 }] },
+    // Open AR $1,234,567.89 over average daily charges of $30,000.00 ($2,700,000.00 in 90 days) = 41.15 -> 41.2 days;
+    // 12 of 150 first adjudications denied = 8.0 %; nothing submitted in the window: net collection rate n/a.
+    kpis: kpisOn('2026-11-24', 123_456_789, new Map([['2026-11-01', { chargesByService: 270_000_000, chargesBySubmission: 0, adjudicated: 150, deniedFirst: 12, paymentsCents: 0, contractualCents: 0 }]])),
     ...changes,
   });
 

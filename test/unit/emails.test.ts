@@ -37,6 +37,16 @@ describe('the manager digest', () => {
     }
   });
 
+  it('gives Days in AR, denial rate and net collection rate with their basis, n/a when nothing fell in a window', () => {
+    for (const part of [email.html, email.text]) {
+      expect(part).toContain('Days in AR');
+      expect(part).toContain('41.2');
+      expect(part).toContain('8.0%');
+      expect(part).toMatch(/Net collection rate[\s\S]*n\/a/);
+      expect(part).toContain('90 days by date of service');
+    }
+  });
+
   it('shows AR by bucket and by payer as a bar chart and a table, the largest bar full width', () => {
     expect(email.html.match(/data-chart="bars"/g)).toHaveLength(2);
     expect(email.html).toContain('data-bar="0-30 days" style="background-color:#2f6fb3;width:100%');

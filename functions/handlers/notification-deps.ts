@@ -1,0 +1,29 @@
+// Not a Lambda: the composition root of the notification handler (and of the tests that drive its services):
+// the stores over one table, and what the caller brings.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { NotificationDeps } from '../services/notifications.js';
+import { AlertStateStore } from '../store/alert-state-store.js';
+import { HistoryStore } from '../store/history-store.js';
+import { KpiStore } from '../store/kpi-store.js';
+import { RejectedEventStore } from '../store/rejected-event-store.js';
+import { RunStore } from '../store/run-store.js';
+import { SentEmailStore } from '../store/sent-email-store.js';
+import { TenantSettingsStore } from '../store/tenant-settings-store.js';
+import { WorkItemStore } from '../store/work-item-store.js';
+
+/** The stores over one table, and what the caller brings: tenants, dead-letter depth, the sender, the clock. */
+export const notificationDeps = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  rest: Pick<NotificationDeps, 'tenants' | 'deadLetters' | 'enqueue' | 'send' | 'sender' | 'appBaseUrl' | 'now' | 'log'>,
+): NotificationDeps => ({
+  runs: new RunStore(client, tableName),
+  sent: new SentEmailStore(client, tableName),
+  settings: new TenantSettingsStore(client, tableName),
+  workItems: new WorkItemStore(client, tableName),
+  history: new HistoryStore(client, tableName),
+  alerts: new AlertStateStore(client, tableName),
+  rejected: new RejectedEventStore(client, tableName),
+  kpis: new KpiStore(client, tableName),
+  ...rest,
+});
