@@ -14,28 +14,36 @@ import { WorkItemStore } from '../../functions/store/work-item-store.js';
 import { demoClaimEvents } from '../../local/demo-data.js';
 import { directIngest, documentClient, localStack, sqsClient, uniqueTenant } from './harness.js';
 
+/** A tenant of one shard with `count` demo claims, its nightly deps, and how many of its claims are in follow-up. */
+const oneShardTenant = async (label: string, count: number, seed: number) => {
+  const tenant = uniqueTenant(label);
+  const client = documentClient();
+  const { tableName, queueUrls } = localStack();
+  const sqs = sqsClient();
+  const claims = new ClaimStore(client, tableName, 1);
+  const deps: NightlyDeps = {
+    claims,
+    workItems: new WorkItemStore(client, tableName),
+    settings: new TenantSettingsStore(client, tableName),
+    runs: new RunStore(client, tableName),
+    sqs,
+    agingQueueUrl: queueUrls.aging,
+    notificationQueueUrl: queueUrls.notifications,
+    shardCount: 1,
+  };
+  let inFollowUp = 0;
+  for (const events of demoClaimEvents({ tenantId: tenant, claims: count, today: '2026-11-20', seed })) {
+    for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
+    if ((await claims.get(tenant, events[0]!.payload.claimId))?.claim.inFollowUp) inFollowUp++;
+  }
+  return { tenant, client, sqs, deps, inFollowUp };
+};
+
 describe('a shard continued before its time runs out', () => {
   it('re-enqueues itself with a cursor (its page recorded once), and the continuation completes the run', async () => {
-    const tenant = uniqueTenant('cont');
-    const client = documentClient();
+    const { tenant, client, sqs, deps, inFollowUp } = await oneShardTenant('cont', 500, 21);
     const { tableName, queueUrls } = localStack();
-    const sqs = sqsClient();
-    const claims = new ClaimStore(client, tableName, 1);
-    const deps: NightlyDeps = {
-      claims,
-      workItems: new WorkItemStore(client, tableName),
-      settings: new TenantSettingsStore(client, tableName),
-      runs: new RunStore(client, tableName),
-      sqs,
-      agingQueueUrl: queueUrls.aging,
-      notificationQueueUrl: queueUrls.notifications,
-      shardCount: 1,
-    };
-    let inFollowUp = 0;
-    for (const events of demoClaimEvents({ tenantId: tenant, claims: 500, today: '2026-11-20', seed: 21 })) {
-      for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
-      if ((await claims.get(tenant, events[0]!.payload.claimId))?.claim.inFollowUp) inFollowUp++;
-    }
+    const { claims } = deps;
     expect(inFollowUp).toBeGreaterThan(250); // more than one page of 200
 
     const receive = async () => {
@@ -72,26 +80,9 @@ describe('a shard continued before its time runs out', () => {
     sqs.destroy();
   });
   it('a worker that dies after its page but before handing over the continuation: the redelivery counts that page once', async () => {
-    const tenant = uniqueTenant('cont-crash');
-    const client = documentClient();
+    const { tenant, client, sqs, deps, inFollowUp } = await oneShardTenant('cont-crash', 320, 22);
     const { tableName, queueUrls } = localStack();
-    const sqs = sqsClient();
-    const claims = new ClaimStore(client, tableName, 1);
-    const deps: NightlyDeps = {
-      claims,
-      workItems: new WorkItemStore(client, tableName),
-      settings: new TenantSettingsStore(client, tableName),
-      runs: new RunStore(client, tableName),
-      sqs,
-      agingQueueUrl: queueUrls.aging,
-      notificationQueueUrl: queueUrls.notifications,
-      shardCount: 1,
-    };
-    let inFollowUp = 0;
-    for (const events of demoClaimEvents({ tenantId: tenant, claims: 320, today: '2026-11-20', seed: 22 })) {
-      for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
-      if ((await claims.get(tenant, events[0]!.payload.claimId))?.claim.inFollowUp) inFollowUp++;
-    }
+    const { claims } = deps;
     expect(inFollowUp).toBeGreaterThan(200);
     const receive = async () => {
       const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrls.aging, MaxNumberOfMessages: 1, WaitTimeSeconds: 2 }));
