@@ -8,6 +8,7 @@ import { tallyClaim } from '../domain/night-summary.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
 import { planWorkItem, type WorkItemPlan } from '../domain/work-item.js';
 import type { AgingShardMessage, NightlyTrigger, NotificationMessage } from '../shared/messages.js';
+import { logger } from '../shared/observability.js';
 import { sendMessages } from '../shared/queue-sender.js';
 import type { ClaimStore, StoredClaim } from '../store/claim-store.js';
 import type { RunSegment, RunStore } from '../store/run-store.js';
@@ -60,6 +61,11 @@ export const startNightlyRun = async (deps: NightlyDeps, trigger: NightlyTrigger
     counts: {},
   }));
   await sendMessages(deps.sqs, deps.agingQueueUrl, shards);
+  // Once per tenant and night, while the shards work: counters the queue totals no longer need. Each removal is
+  // conditional, so it is safe beside the night's writes; a failure leaves them for tomorrow and fails nothing.
+  if (outcome === 'started') {
+    await deps.workItems.pruneQueueTotals(trigger.tenantId, new Date(now)).catch((error: unknown) => logger.warn('queue totals not pruned', { tenantId: trigger.tenantId, error: (error as Error).name }));
+  }
   return { runDate, outcome };
 };
 

@@ -132,3 +132,12 @@ export const kpiDayKey = (tenantId: string, date: string, slice: number) => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#KPI#${date.slice(0, 7)}`,
   [tableDesign.sortKey]: `${date}#${slice}`,
 });
+
+/**
+ * One slice of a tenant's totals of a follow-up queue (count, dollars, counters by date): every queue and slice in one
+ * partition, so GET /queues reads them in one query. Without `queue`: the partition alone.
+ */
+export const queueTotalsKey = (tenantId: string, queue = '', slice?: number) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#QUEUETOTALS`,
+  [tableDesign.sortKey]: slice === undefined ? queue : `${queue}#${String(slice).padStart(2, '0')}`,
+});
