@@ -2,10 +2,12 @@
 // concurrency 16, against the raw DynamoDB Local latency of the same DynamoDB work per request (a listing: its index
 // query; a lease: the biller's and the pool's index pages, the conditional lease write, the audit entry), and of the
 // index query alone, measured in the same run.
-// Last line: {"bench":"api","p50Ms":..,"p99Ms":..,"rps":..,"rawQueryP99Ms":..,"p99Ratio":..,"rawSameWorkP99Ms":..,"sameWorkP99Ratio":..}
+// Then GET /queues on the same tenant against a raw single-item read.
+// Last line: {"bench":"api","p50Ms":..,"p99Ms":..,"rps":..,"rawQueryP99Ms":..,"p99Ratio":..,"rawSameWorkP99Ms":..,"sameWorkP99Ratio":..,
+// "queuesP99Ms":..,"rawGetItemP99Ms":..,"queuesP99Ratio":..}
 import '../local/quiet-warnings.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { claimFromEvents, foldEvents, isClaim } from '../functions/domain/claim.js';
@@ -14,8 +16,9 @@ import { followUpQueues, tenantSettings } from '../functions/domain/tenant-setti
 import { planWorkItem } from '../functions/domain/work-item.js';
 import { benchConfig } from './bench-config.js';
 import { tableDesign } from '../functions/shared/resources.js';
-import { assigneeIndexKey, auditKey, claimKey, openClaimIndexKey, queueIndexKey, workItemKey } from '../functions/store/keys.js';
-import { rankKey } from '../functions/store/work-item-store.js';
+import { assigneeIndexKey, auditKey, claimKey, openClaimIndexKey, queueIndexKey, queueTotalsKey, workItemKey } from '../functions/store/keys.js';
+import { leaseCounter } from '../functions/domain/queue-totals.js';
+import { queueTotalSlices, rankKey, WorkItemStore } from '../functions/store/work-item-store.js';
 import { startApiServer, stopServer } from '../local/api-server.js';
 import { createDevAuth } from '../local/dev-auth.js';
 import { demoClaimEvents } from '../local/demo-data.js';
@@ -71,6 +74,10 @@ try {
   await Promise.all(Array.from({ length: 8 }, writer));
   bar.stop();
   log(`${claimCount} claims, ${workItems} open work items`);
+  // The queue totals a night keeps as it opens the items (they were written directly here): counted from the indexes.
+  const store = new WorkItemStore(client, stack.tableName);
+  const rebuilt = await store.rebuildQueueTotals(tenantId, { settleMs: 0 });
+  log(`queue totals: ${rebuilt.slices} slices over ${rebuilt.items} items`);
 
   // 2. The API as a biller reaches it: token check, handler, table.
   const runtime = await startRuntime({ stack, config, concurrency: { ingest: 1, aging: 1, notifications: 1 } });
@@ -103,6 +110,10 @@ try {
       : fetch(`${base}/work-items/next`, { method: 'POST', headers: { authorization: `Bearer ${tokens[worker]}`, 'content-type': 'application/json' }, body: '{}' });
   await drive(400, call); // warm-up: JIT on both sides
   const api = await drive(requestCount, call);
+  // GET /queues: the tenant's queue totals, one query however many claims.
+  const queuesCall = (worker: number) => fetch(`${base}/queues?tenant=${tenantId}`, { headers: { authorization: `Bearer ${tokens[worker]}` } });
+  await drive(200, queuesCall);
+  const queueSummary = await drive(requestCount / 2, queuesCall);
   await stopServer(server);
   await runtime.stop();
 
@@ -146,26 +157,47 @@ try {
     ]);
     const now = new Date();
     const claimId = leasable[i % leasable.length]!;
+    const until = new Date(now.getTime() + 1_000).toISOString();
     await client
       .send(
-        new UpdateCommand({
-          TableName: stack.tableName,
-          Key: workItemKey(tenantId, claimId),
-          UpdateExpression: 'SET leasedBy = :me, leaseExpiresAt = :until',
-          ConditionExpression: '#status = :open AND (attribute_not_exists(leasedBy) OR leaseExpiresAt <= :now OR leasedBy = :me)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':me': `raw-${worker}`, ':until': new Date(now.getTime() + 1_000).toISOString(), ':now': now.toISOString(), ':open': 'open' },
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: stack.tableName,
+                Key: workItemKey(tenantId, claimId),
+                UpdateExpression: 'SET leasedBy = :me, leaseExpiresAt = :until',
+                ConditionExpression: '#status = :open AND (attribute_not_exists(leasedBy) OR leaseExpiresAt <= :now OR leasedBy = :me)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':me': `raw-${worker}`, ':until': until, ':now': now.toISOString(), ':open': 'open' },
+              },
+            },
+            {
+              Update: {
+                TableName: stack.tableName,
+                Key: queueTotalsKey(tenantId, 'raw', i % queueTotalSlices),
+                UpdateExpression: 'ADD #lease :one',
+                ExpressionAttributeNames: { '#lease': leaseCounter(until) },
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
         }),
       )
       .catch(() => undefined);
     const at = now.toISOString();
     await client.send(new PutCommand({ TableName: stack.tableName, Item: { ...auditKey(tenantId, at.slice(0, 10), at, `raw-${worker}-${i}`), kind: 'audit', tenantId, userId: `raw-${worker}`, action: 'take-work', claimId, at, requestId: `raw-${worker}-${i}` } }));
   });
+  // The raw side of GET /queues: one consistent read of one item.
+  const singleReads = await measure(() => client.send(new GetCommand({ TableName: stack.tableName, Key: workItemKey(tenantId, leasable[0]!), ConsistentRead: true })));
   const sorted = api.latencies.sort((a, b) => a - b);
+  const queueSorted = queueSummary.latencies.sort((a, b) => a - b);
+  const single = singleReads.sort((a, b) => a - b);
   const raw = rawLatencies.sort((a, b) => a - b);
   const sameWork = sameWorkLatencies.sort((a, b) => a - b);
   const round = (n: number): number => Math.round(n * 100) / 100;
   log(`api: ${requestCount} requests (half GET /work-items, half POST /work-items/next) in ${api.seconds.toFixed(1)} s, p50 ${round(percentile(sorted, 50))} ms, p99 ${round(percentile(sorted, 99))} ms`);
+  log(`GET /queues: p50 ${round(percentile(queueSorted, 50))} / p99 ${round(percentile(queueSorted, 99))} ms; raw single-item read p99 ${round(percentile(single, 99))} ms`);
   log(`raw: the index query alone p50 ${round(percentile(raw, 50))} / p99 ${round(percentile(raw, 99))} ms; the same DynamoDB work per request p50 ${round(percentile(sameWork, 50))} / p99 ${round(percentile(sameWork, 99))} ms`);
   console.log(
     JSON.stringify({
@@ -177,6 +209,9 @@ try {
       p99Ratio: round(percentile(sorted, 99) / percentile(raw, 99)),
       rawSameWorkP99Ms: round(percentile(sameWork, 99)),
       sameWorkP99Ratio: round(percentile(sorted, 99) / percentile(sameWork, 99)),
+      queuesP99Ms: round(percentile(queueSorted, 99)),
+      rawGetItemP99Ms: round(percentile(single, 99)),
+      queuesP99Ratio: round(percentile(queueSorted, 99) / percentile(single, 99)),
     }),
   );
 } finally {
