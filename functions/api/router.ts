@@ -1,5 +1,6 @@
 // The biller API's router: Powertools' HTTP Router over the declared routes, every one behind the same middleware
 // stack, and its error handlers answering problem+json (404, 405, 400 for a malformed path, 500 logged).
+import { TransientError } from '../shared/errors.js';
 import { HttpVerbs, ParameterValidationError, Router } from '@aws-lambda-powertools/event-handler/http';
 import type { HttpMethod, Middleware, RequestContext } from '@aws-lambda-powertools/event-handler/types';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
@@ -77,6 +78,8 @@ export const apiRouter = (routes: readonly Route[], deps: ApiDeps) => {
     return answer(fieldProblem(field, 'must not be blank'), reqCtx);
   });
   router.errorHandler(URIError, async (_, reqCtx) => answer(fieldProblem('(path)', 'not a well-formed path'), reqCtx));
+  // A passing fault (a write that kept meeting concurrent ones): worth retrying, not our bug.
+  router.errorHandler(TransientError, async (_, reqCtx) => answer(new HttpProblem(503, 'Service Unavailable', 'the request met concurrent changes; try again'), reqCtx));
   router.errorHandler(Error, async (error, reqCtx) => {
     const event = eventOf(reqCtx);
     logger.error('request failed', { method: event.requestContext.http.method, routeKey: event.routeKey, error: error.name });

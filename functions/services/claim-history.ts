@@ -50,7 +50,15 @@ export const claimHistoryPage = async (
     ...actions.actions.map(({ actionId: _id, position: p, ...a }) => ({ at: a.at, stream: 'action' as const, position: p, item: { ...a, kind: 'action' as const } })),
     // At the same instant an action comes after the event it wrote (the event is applied first).
   ].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (a.stream === b.stream ? 0 : a.stream === 'action' ? -1 : 1));
-  const page = merged.slice(0, limit);
+  // A stream that stopped short (DynamoDB's 1 MB page) may hold entries newer than the other stream's older ones:
+  // those wait for the next page, so the timeline stays in time order across pages.
+  const oldest = (stream: 'event' | 'action'): number | undefined => {
+    const more = stream === 'event' ? events.more : actions.more;
+    const last = merged.filter((m) => m.stream === stream).at(-1);
+    return more && last ? Date.parse(last.at) : undefined;
+  };
+  const floors = { event: oldest('action'), action: oldest('event') };
+  const page = merged.filter((m) => floors[m.stream] === undefined || Date.parse(m.at) >= floors[m.stream]!).slice(0, limit);
   const lastOf = (stream: 'event' | 'action'): string | undefined => page.filter((m) => m.stream === stream).at(-1)?.position;
   const next = { event: lastOf('event') ?? from.event, action: lastOf('action') ?? from.action };
   const more = merged.length > page.length || events.more || actions.more;

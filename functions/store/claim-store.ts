@@ -47,6 +47,7 @@ export class ClaimItemTooLargeError extends Error {
   override readonly name = 'ClaimItemTooLargeError';
 }
 const maxClaimItemBytes = 350_000;
+const maxTransactionItems = 100;
 
 /** A history cursor this store did not give. */
 export class InvalidHistoryCursorError extends Error {
@@ -142,7 +143,14 @@ export class ClaimStore {
     const wanted = new Map(claims.map((c) => [claimPartition(c.tenantId, c.claimId), c]));
     const found = new Map<string, ClaimRecord>([...wanted.keys()].map((pk) => [pk, {}]));
     const items = await batchGet(this.client, this.tableName, [...wanted.values()].map((c) => claimKey(c.tenantId, c.claimId)));
-    for (const item of items) found.set(item[partitionKey] as string, recordOf(item));
+    for (const item of items) {
+      // An unreadable item is left out: its own event reads it again and fails alone, not the whole batch.
+      try {
+        found.set(item[partitionKey] as string, recordOf(item));
+      } catch {
+        found.delete(item[partitionKey] as string);
+      }
+    }
     return found;
   }
 
@@ -228,6 +236,8 @@ export class ClaimStore {
     const claim = JSON.stringify({ ...state, agingBucket: undefined });
     const foldJson = fold ? JSON.stringify(fold) : undefined;
     if (Buffer.byteLength(claim) + Buffer.byteLength(foldJson ?? '') > maxClaimItemBytes) throw new ClaimItemTooLargeError('claim item would pass the DynamoDB item size');
+    // Marker, history entry and claim, plus one tally per day the change moves: at most 100 items in a transaction.
+    if (3 + kpiChange.size > maxTransactionItems) throw new ClaimItemTooLargeError('the change moves more KPI days than one transaction holds');
     try {
       await this.client.send(
         new TransactWriteCommand({

@@ -20,6 +20,7 @@ import { contribution, prunableCounters, sumQueueTotals, totalsDelta, type Queue
 import { shardOf } from '../domain/shards.js';
 import { followUpQueues, type FollowUpQueue } from '../domain/tenant-settings.js';
 import type { Reason, WorkItemPlan } from '../domain/work-item.js';
+import { TransientError } from '../shared/errors.js';
 import { tableDesign } from '../shared/resources.js';
 import { batchGet, isConditionFailure } from './dynamo-helpers.js';
 import { assigneeIndexKey, queueIndexKey, queueTotalsKey, workItemKey } from './keys.js';
@@ -499,7 +500,6 @@ export class WorkItemStore {
       if (!step) return false;
       const outcome = await this.commit(tenantId, claimId, step.write, totalsDelta(totalsView(current), step.after, nowIso));
       if (outcome === 'done') return true;
-      if (outcome === 'conflict') return false;
       current = outcome.current;
     }
     return false;
@@ -510,7 +510,7 @@ export class WorkItemStore {
    * write when the totals do not move). A transaction that meets another on a busy slice is tried again after a short
    * random pause; after `conflictTries` it is a lost race.
    */
-  private async commit(tenantId: string, claimId: string, write: WorkWrite, delta: TotalsDelta): Promise<'done' | 'conflict' | { readonly current: WorkItem | undefined }> {
+  private async commit(tenantId: string, claimId: string, write: WorkWrite, delta: TotalsDelta): Promise<'done' | { readonly current: WorkItem | undefined }> {
     const slices = this.sliceUpdates(tenantId, claimId, delta);
     // On a failed condition DynamoDB returns the item as it stands: the write can be rebuilt without reading it again.
     const returning: WorkWrite = 'Put' in write ? { Put: { ...write.Put, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } } : { Update: { ...write.Update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
@@ -524,7 +524,8 @@ export class WorkItemStore {
         const current = failedOn(error);
         if (current !== undefined) return { current: current ?? undefined };
         if (!isTransactionConflict(error)) throw error;
-        if (tries >= conflictTries) return 'conflict';
+        // Not a lost race: the caller may well hold the lease. Transient: the request or message is retried.
+        if (tries >= conflictTries) throw new TransientError('queue totals kept conflicting');
         await sleep(Math.floor(Math.random() * 10 * tries) + 2);
       }
     }

@@ -1,6 +1,7 @@
 // Claim events through the real queue and consumer: any arrival order gives the same claim; version races and
 // transient failures are retried; unknown tenants are refused for good.
 import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimFromEvents } from '../../functions/domain/claim.js';
 import { kpiContributions, kpiFields } from '../../functions/domain/kpis.js';
@@ -11,7 +12,7 @@ import { claimKey } from '../../functions/store/keys.js';
 import { RejectedEventStore } from '../../functions/store/rejected-event-store.js';
 import { demoClaimEvents, seededRandom } from '../../local/demo-data.js';
 import type { Runtime } from '../../local/runtime.js';
-import { documentClient, localStack, peekQueue, readUtcDaysSince, sendTo, startTestRuntime, submittedEvent, testConfig, uniqueTenant, waitFor, type DeliveryLog } from './harness.js';
+import { documentClient, localStack, peekQueue, sqsClient, readUtcDaysSince, sendTo, startTestRuntime, submittedEvent, testConfig, uniqueTenant, waitFor, type DeliveryLog } from './harness.js';
 
 const tenant = uniqueTenant('events');
 const kpiTenant = uniqueTenant('kpis');
@@ -147,6 +148,29 @@ describe('claim events through the ingest queue', () => {
     expect(stored.version).toBe(original.version + 1);
     expect(deliveries.attempts.get('flaky-note-0001')).toBeGreaterThanOrEqual(2);
     expect((await peekQueue(deadLetterUrls.ingest)).map((m) => JSON.parse(m.body).eventId)).not.toContain('flaky-note-0001');
+  });
+
+  it('applies the other events of a batch when one claim item is unreadable: only that claim\'s event is retried', async () => {
+    await Promise.all(['DAMAGED-1', 'HEALTHY-1'].map((id) => sendTo('ingest', submittedEvent(tenant, id))));
+    await waitFor(async () => ((await claims.get(tenant, 'DAMAGED-1')) && (await claims.get(tenant, 'HEALTHY-1')) ? true : undefined), 20_000, 'both claims');
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: claimKey(tenant, 'DAMAGED-1') }));
+    await client.send(new PutCommand({ TableName: tableName, Item: { ...Item, fold: '{not json' } }));
+    // Sent together, so that the consumer gets them in one batch (the batch reads both claim items at once).
+    const notes = ['DAMAGED-1', 'HEALTHY-1'].map((id) => ({ ...submittedEvent(tenant, id), eventId: `batch-note-${id}`, type: 'note.added', payload: { claimId: id, text: 'same batch' } }));
+    const sqs = sqsClient();
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: localStack().queueUrls.ingest, Entries: notes.map((n, i) => ({ Id: String(i), MessageBody: JSON.stringify(n) })) }));
+    sqs.destroy();
+    const healthy = await waitFor(async () => {
+      const found = await claims.get(tenant, 'HEALTHY-1');
+      return found?.claim.notes === 1 ? found : undefined;
+    }, 20_000, 'the healthy claim\'s note');
+    expect(healthy.claim.notes).toBe(1);
+    // The healthy event went through on its first delivery; the damaged claim's event failed on its own.
+    expect(deliveries.failures.get('batch-note-HEALTHY-1') ?? 0).toBe(0);
+    await waitFor(async () => ((deliveries.failures.get('batch-note-DAMAGED-1') ?? 0) >= 1 ? true : undefined), 20_000, 'the damaged claim\'s event to fail');
+    // Repair it: the retried event then applies.
+    await client.send(new PutCommand({ TableName: tableName, Item }));
+    await waitFor(async () => ((await claims.get(tenant, 'DAMAGED-1'))?.claim.notes === 1 ? true : undefined), 30_000, 'the retried note');
   });
 
   it('refuses, for good, an event for a tenant this deployment does not serve', async () => {
