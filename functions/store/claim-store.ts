@@ -9,7 +9,7 @@ import { isClaim, type Claim, type ClaimFold, type ClaimState } from '../domain/
 import type { ClaimEvent } from '../domain/claim-events.js';
 import { shardOf } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
-import { batchGet, conditionally, pageBefore } from './dynamo-helpers.js';
+import { batchGet, conditionally, forEachItem, pageBefore } from './dynamo-helpers.js';
 import type { KpiField } from '../domain/kpis.js';
 import { kpiUpdate } from './kpi-store.js';
 import { claimEventKey, claimHistoryKey, claimHistoryPrefix, claimKey, claimPartition, openClaimIndexKey } from './keys.js';
@@ -163,21 +163,17 @@ export class ClaimStore {
    */
   async events(tenantId: string, claimId: string): Promise<ClaimEvent[]> {
     const events: ClaimEvent[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
-          ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':history': claimHistoryPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) events.push(JSON.parse(item.event as string) as ClaimEvent);
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    await forEachItem(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+        ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':history': claimHistoryPrefix },
+        ConsistentRead: true,
+      },
+      (item) => events.push(JSON.parse(item.event as string) as ClaimEvent),
+    );
     return events;
   }
 

@@ -1,5 +1,5 @@
 // Small DynamoDB patterns every store repeats: a conditional write that may lose a race, and batched reads.
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableDesign } from '../shared/resources.js';
 
 export const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
@@ -63,4 +63,18 @@ export const pageBefore = async (
   const items = Items.filter((item) => item[sortKey] !== beforeSortKey);
   // A page stops at 1 MB too, before `limit` items: then more remain although fewer came.
   return { items: items.slice(0, limit), more: items.length > limit || LastEvaluatedKey !== undefined };
+};
+
+/** Hands every item a query matches to `each`, page by page (DynamoDB stops a page at 1 MB). */
+export const forEachItem = async (
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  each: (item: Record<string, unknown>) => void,
+): Promise<void> => {
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: cursor }));
+    for (const item of page.Items ?? []) each(item);
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
 };

@@ -1,10 +1,11 @@
 // The KPI day tallies: per tenant and day, kept in slices (by claim) so that many claims remitted on one day do not
 // all write one item; changed only inside the transaction that applies a claim event, so they stay exact.
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addDays, type CalendarDate } from '../domain/calendar.js';
 import { kpiFields, type KpiDay, type KpiField } from '../domain/kpis.js';
 import { shardOf } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
+import { forEachItem } from './dynamo-helpers.js';
 import { kpiDayKey } from './keys.js';
 
 /** Slices per day: a day's claims spread over this many items. */
@@ -36,27 +37,23 @@ export class KpiStore {
     for (let d = from; d <= to; d = addDays(d, 1)) months.add(d.slice(0, 7));
     const found = new Map<CalendarDate, Record<KpiField, number>>();
     await Promise.all(
-      [...months].map(async (month) => {
-        let cursor: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-              ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
-              ExpressionAttributeValues: { ':pk': kpiDayKey(tenantId, `${month}-01`, 0)[tableDesign.partitionKey], ':from': `${from}#`, ':to': `${to}#~` },
-              ExclusiveStartKey: cursor,
-            }),
-          );
-          for (const item of page.Items ?? []) {
+      [...months].map((month) =>
+        forEachItem(
+          this.client,
+          {
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
+            ExpressionAttributeValues: { ':pk': kpiDayKey(tenantId, `${month}-01`, 0)[tableDesign.partitionKey], ':from': `${from}#`, ':to': `${to}#~` },
+          },
+          (item) => {
             const date = item.date as CalendarDate;
             const day = found.get(date) ?? (Object.fromEntries(kpiFields.map((f) => [f, 0])) as Record<KpiField, number>);
             for (const field of kpiFields) day[field] += Number(item[field] ?? 0);
             found.set(date, day);
-          }
-          cursor = page.LastEvaluatedKey;
-        } while (cursor);
-      }),
+          },
+        ),
+      ),
     );
     return found;
   }

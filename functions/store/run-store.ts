@@ -2,11 +2,11 @@
 // beside it one result item per segment of a shard (a page of claims), written once. A finishing shard adds the sum
 // of its segments to the run record, once, in the same write that counts it finished.
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addTally, type Tally } from '../domain/night-summary.js';
 import { shardLabel } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
-import { conditionally, isConditionFailure } from './dynamo-helpers.js';
+import { conditionally, forEachItem, isConditionFailure } from './dynamo-helpers.js';
 import { runKey, runSegmentKey } from './keys.js';
 
 export interface NightlyRunRecord {
@@ -267,21 +267,20 @@ export class RunStore {
   private async shardTotal(tenantId: string, runDate: string, attempt: number, shard: number): Promise<Tally> {
     const prefix = runSegmentKey(tenantId, runDate, attempt, shard);
     const total: Tally = {};
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
-          ExpressionAttributeValues: { ':pk': prefix[partitionKey], ':prefix': prefix[sortKey] },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const segment of (page.Items ?? []).map(toSegment)) addTally(total, segment.resumed > 0 ? { ...segment.counts, shardRetries: segment.resumed } : segment.counts);
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    await forEachItem(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+        ExpressionAttributeValues: { ':pk': prefix[partitionKey], ':prefix': prefix[sortKey] },
+        ConsistentRead: true,
+      },
+      (item) => {
+        const segment = toSegment(item);
+        addTally(total, segment.resumed > 0 ? { ...segment.counts, shardRetries: segment.resumed } : segment.counts);
+      },
+    );
     return total;
   }
 

@@ -22,7 +22,7 @@ import { followUpQueues, type FollowUpQueue } from '../domain/tenant-settings.js
 import type { Reason, WorkItemPlan } from '../domain/work-item.js';
 import { TransientError } from '../shared/errors.js';
 import { tableDesign } from '../shared/resources.js';
-import { batchGet, isConditionFailure } from './dynamo-helpers.js';
+import { batchGet, forEachItem, isConditionFailure } from './dynamo-helpers.js';
 import { assigneeIndexKey, queueIndexKey, queueTotalsKey, workItemKey } from './keys.js';
 
 /** A claim's work item: the nightly run's plan for it, and what billers and managers set on it. */
@@ -463,21 +463,17 @@ export class WorkItemStore {
   /** Every slice item of the tenant's totals (all queues), read consistently. */
   private async totalsSlices(tenantId: string): Promise<Record<string, unknown>[]> {
     const slices: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': tableDesign.partitionKey },
-          ExpressionAttributeValues: { ':pk': queueTotalsKey(tenantId)[tableDesign.partitionKey] },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      slices.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    await forEachItem(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': tableDesign.partitionKey },
+        ExpressionAttributeValues: { ':pk': queueTotalsKey(tenantId)[tableDesign.partitionKey] },
+        ConsistentRead: true,
+      },
+      (item) => slices.push(item),
+    );
     return slices;
   }
 

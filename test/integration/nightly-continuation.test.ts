@@ -39,6 +39,15 @@ const oneShardTenant = async (label: string, count: number, seed: number) => {
   return { tenant, client, sqs, deps, inFollowUp };
 };
 
+/** Takes the next aging message off the queue, as the event source would hand it to a shard worker. */
+const receiveAgingMessage = async (sqs: ReturnType<typeof sqsClient>) => {
+  const { queueUrls } = localStack();
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrls.aging, MaxNumberOfMessages: 1, WaitTimeSeconds: 2 }));
+  const message = Messages[0]!;
+  await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrls.aging, ReceiptHandle: message.ReceiptHandle! }));
+  return agingShardMessage.parse(JSON.parse(message.Body!));
+};
+
 describe('a shard continued before its time runs out', () => {
   it('re-enqueues itself with a cursor (its page recorded once), and the continuation completes the run', async () => {
     const { tenant, client, sqs, deps, inFollowUp } = await oneShardTenant('cont', 500, 21);
@@ -46,12 +55,7 @@ describe('a shard continued before its time runs out', () => {
     const { claims } = deps;
     expect(inFollowUp).toBeGreaterThan(250); // more than one page of 200
 
-    const receive = async () => {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrls.aging, MaxNumberOfMessages: 1, WaitTimeSeconds: 2 }));
-      const message = Messages[0]!;
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrls.aging, ReceiptHandle: message.ReceiptHandle! }));
-      return agingShardMessage.parse(JSON.parse(message.Body!));
-    };
+    const receive = () => receiveAgingMessage(sqs);
     await startNightlyRun(deps, { tenantId: tenant, timeZone: 'America/Chicago', runDate: '2026-11-21' }, new Date().toISOString());
     const first = await receive();
     expect(first).toMatchObject({ shard: 0, counts: {} });
@@ -84,12 +88,7 @@ describe('a shard continued before its time runs out', () => {
     const { tableName, queueUrls } = localStack();
     const { claims } = deps;
     expect(inFollowUp).toBeGreaterThan(200);
-    const receive = async () => {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrls.aging, MaxNumberOfMessages: 1, WaitTimeSeconds: 2 }));
-      const message = Messages[0]!;
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrls.aging, ReceiptHandle: message.ReceiptHandle! }));
-      return agingShardMessage.parse(JSON.parse(message.Body!));
-    };
+    const receive = () => receiveAgingMessage(sqs);
     await startNightlyRun(deps, { tenantId: tenant, timeZone: 'America/Chicago', runDate: '2026-11-21' }, new Date().toISOString());
     const first = await receive();
 
