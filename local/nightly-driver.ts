@@ -11,10 +11,12 @@ export interface NightSummary {
   readonly outcome: string;
   readonly run: NightlyRunRecord;
   readonly durationMs: number;
+  /** Why the night was not run (an older night than the latest completed one), in one line. */
+  readonly refused?: string;
 }
 
 export const runNight = async (
-  start: (trigger: NightlyTrigger) => Promise<{ runDate: string; outcome: string }>,
+  start: (trigger: NightlyTrigger) => Promise<{ runDate: string; outcome: string; latestCompleted?: string }>,
   documentClient: DynamoDBDocumentClient,
   tableName: string,
   tenants: readonly TenantConfig[],
@@ -27,6 +29,12 @@ export const runNight = async (
     tenants.map(async (tenant) => {
       const began = Date.now();
       const started = await start({ tenantId: tenant.id, timeZone: tenant.timeZone, ...(runDate ? { runDate } : {}), ...(rerun ? { rerun } : {}) });
+      if (started.outcome === 'older-than-latest') {
+        // Nothing ran: the latest completed night's record stands for the tenant's queues.
+        const latest = await runs.get(tenant.id, started.latestCompleted!);
+        const refused = `refused: ${started.runDate} is older than the latest completed night (${started.latestCompleted}); running it would roll the queues back, so they stay as they are`;
+        return { tenantId: tenant.id, runDate: started.runDate, outcome: started.outcome, run: latest!, durationMs: Date.now() - began, refused };
+      }
       for (;;) {
         const run = await runs.get(tenant.id, started.runDate);
         if (run?.status === 'complete') {
@@ -50,6 +58,7 @@ export const queueCounts = (counts: Readonly<Record<string, number>>): Array<{ q
 export const formatNightSummary = (summaries: readonly NightSummary[]): string =>
   summaries
     .map((s) => {
+      if (s.refused) return `  ${s.tenantId} ${s.runDate}: ${s.refused}`;
       const c = s.run.counts;
       const head =
         `  ${s.tenantId} ${s.runDate}: ${s.outcome === 'already-complete' ? '(already complete) ' : s.outcome === 'restarted' ? '(re-run) ' : ''}` +

@@ -40,6 +40,7 @@ if (tenants.length === 0) {
 }
 
 const began = Date.now();
+let refused = false;
 const running = runningSystem();
 if (running) {
   // The running system's event sources age the shards; this process only starts the run and waits for it.
@@ -56,6 +57,7 @@ if (running) {
     args.rerun,
   );
   console.log(formatNightSummary(summaries));
+  refused = summaries.some((s) => s.refused);
   console.log(`Its emails (digest, reminders, alerts): ${running.env.AWS_ENDPOINT_URL_SESV2}/`);
 } else {
   console.log('Starting the local system for this run (npm start is not running)…');
@@ -71,10 +73,12 @@ if (running) {
   try {
     const summaries = await runNight(system.runtime.startNightly, system.documentClient, system.stack.tableName, tenants, args.date, undefined, args.rerun);
     console.log(formatNightSummary(summaries));
+    refused = summaries.some((s) => s.refused);
     console.log('(Its emails went to a local SES that stops with this run: run this beside `npm start` to read them.)');
   } finally {
     await system.stop();
   }
 }
 console.log(`Done in ${((Date.now() - began) / 1000).toFixed(1)} s.`);
-process.exit(0);
+// A refused night (older than the latest completed one) is an operator's mistake to see in the exit code.
+process.exit(refused ? 1 : 0);

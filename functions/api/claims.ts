@@ -4,10 +4,10 @@ import { daysBetween } from '../domain/calendar.js';
 import { claimId } from '../domain/claim-events.js';
 import { clocksOf } from '../domain/clocks.js';
 import { limitsFor } from '../domain/payer-rules.js';
-import { actionRequest, ClaimNotFoundError, recordAction } from '../services/claim-actions.js';
+import { ActionRefused, actionRequest, ClaimNotFoundError, recordAction } from '../services/claim-actions.js';
 import { claimHistoryPage, InvalidHistoryCursor } from '../services/claim-history.js';
 import { declare, type Route } from './declare.js';
-import { fieldProblem, json, notFound } from './http.js';
+import { fieldProblem, json, notFound, unprocessable } from './http.js';
 import * as s from './schemas.js';
 import { presentWorkItem } from './work-item-view.js';
 
@@ -66,11 +66,12 @@ export const claimRoutes: readonly Route[] = [
       if (action.nextFollowUpOn && action.nextFollowUpOn <= today) throw fieldProblem('nextFollowUpOn', 'must be after today');
       try {
         const { claims, workItems, settings, history } = deps;
-        const { workItem } = await recordAction({ claims, workItems, settings, history }, { tenantId: tenant, claimId: params.claimId, userId: caller.userId, action, now: new Date().toISOString(), today });
+        const { workItem } = await recordAction({ claims, workItems, settings, history }, { tenantId: tenant, claimId: params.claimId, userId: caller.userId, isManager: caller.roles.includes('manager'), action, now: new Date().toISOString(), today });
         audit({ tenantId: tenant, action: `action:${action.type}`, claimId: params.claimId });
         return json(201, { recorded: action.type, workItem: workItem && workItem.status === 'open' ? presentWorkItem(deps, workItem, today) : null, followUpOn: workItem?.followUpOn ?? null });
       } catch (error) {
         if (error instanceof ClaimNotFoundError) throw notFound();
+        if (error instanceof ActionRefused) throw unprocessable(error.field, error.message);
         throw error;
       }
     },

@@ -6,6 +6,7 @@ import type { ClaimStore } from '../store/claim-store.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { IdempotencyStore } from '../store/idempotency-store.js';
 import type { KpiStore } from '../store/kpi-store.js';
+import type { RateLimitStore } from '../store/rate-limit-store.js';
 import type { RunStore } from '../store/run-store.js';
 import type { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import type { WorkItemStore } from '../store/work-item-store.js';
@@ -18,6 +19,7 @@ export interface ApiDeps {
   readonly runs: RunStore;
   readonly kpis: KpiStore;
   readonly idempotency: IdempotencyStore;
+  readonly rateLimits: RateLimitStore;
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly shardCount: number;
   /** The tenant's local date (its time zone), as of now. */

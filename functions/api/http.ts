@@ -30,6 +30,9 @@ export const notFound = (): HttpProblem => new HttpProblem(404, 'Not Found');
 export const fieldProblem = (field: string, message: string, detail = `${field}: ${message}`, status = 400, title = 'Bad Request'): HttpProblem =>
   new HttpProblem(status, title, detail, { errors: [{ field, message }] });
 
+/** A 422 problem: the request is well formed, but the work does not allow it (the field and what to do instead). */
+export const unprocessable = (field: string, message: string): HttpProblem => fieldProblem(field, message, `${field}: ${message}`, 422, 'Unprocessable Content');
+
 /** A 400 problem naming each field zod refused. */
 export const badRequest = (error: z.ZodError): HttpProblem => {
   const errors = error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));

@@ -1,5 +1,6 @@
 // The checks and duties every route passes through, as Powertools Router middleware: caller, role, body size, tenant
-// scope, idempotency, audit and the declared schemas. router.ts applies all of them, in one stated order, to every route.
+// scope, idempotency, audit and the declared schemas (no query parameter they do not declare). router.ts applies all
+// of them, in one stated order, to every route.
 import type { Middleware, RequestContext } from '@aws-lambda-powertools/event-handler/types';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { createHash } from 'node:crypto';
@@ -192,6 +193,19 @@ export const audited =
     if (audit && caller) await writeAudit(eventOf(reqCtx), caller, audit);
   };
 
+/** Most unknown query parameters a refusal names, and how much of each name (they are the caller's text). */
+const maxNamedParameters = 10;
+const maxParameterName = 64;
+
+/**
+ * The query parameters a route does not declare (the keys of its query schema; none without one), in the order sent:
+ * refused rather than ignored, so a misspelt filter never answers as if it were not there.
+ */
+export const unknownQueryParameters = (route: Pick<Route, 'query'>, query: Readonly<Record<string, unknown>> | undefined): string[] => {
+  const declared = Object.keys(route.query?.shape ?? {});
+  return Object.keys(query ?? {}).filter((name) => !declared.includes(name));
+};
+
 /** Parses the declared path parameters (in order), query and body; each refusal is a 400 naming the field. */
 export const validated = (route: Route): Middleware => {
   const params = Object.entries<z.ZodType<string>>(route.params ?? {});
@@ -199,6 +213,11 @@ export const validated = (route: Route): Middleware => {
     const exchange = exchangeOf(reqCtx);
     const event = eventOf(reqCtx);
     for (const [name, schema] of params) exchange.params[name] = param(schema, reqCtx.params[name], name);
+    const unknown = unknownQueryParameters(route, event.queryStringParameters);
+    if (unknown.length > 0) {
+      const errors = unknown.slice(0, maxNamedParameters).map((name) => ({ field: name.slice(0, maxParameterName) || '(empty)', message: 'unknown query parameter' }));
+      throw new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+    }
     if (route.query) exchange.query = parsed(route.query, event.queryStringParameters ?? {});
     if (route.body) exchange.body = parsed(route.body, jsonBody(exchange, event));
     await next();

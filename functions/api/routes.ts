@@ -1,6 +1,7 @@
 // The one list of the API's routes. The router (functions/handlers/api.ts), the OpenAPI document (openapi.ts), the
 // authorization matrix test and the open routes of the local server and the CDK stack (public-routes.ts) all read it.
 import type { Route } from './declare.js';
+import { claimSearchRoutes } from './claim-search.js';
 import { claimRoutes } from './claims.js';
 import { healthRoutes } from './health.js';
 import { queueRoutes } from './queues.js';
@@ -9,4 +10,4 @@ import { runRoutes } from './runs.js';
 import { settingsRoutes } from './settings.js';
 import { workItemRoutes } from './work-items.js';
 
-export const routeDeclarations: readonly Route[] = [...healthRoutes, ...queueRoutes, ...workItemRoutes, ...claimRoutes, ...runRoutes, ...reportRoutes, ...settingsRoutes];
+export const routeDeclarations: readonly Route[] = [...healthRoutes, ...queueRoutes, ...workItemRoutes, ...claimSearchRoutes, ...claimRoutes, ...runRoutes, ...reportRoutes, ...settingsRoutes];

@@ -4,11 +4,19 @@ import { z } from 'zod';
 import { calendarDate } from '../domain/claim-events.js';
 import { denialCategories } from '../domain/denials.js';
 import { followUpQueues } from '../domain/tenant-settings.js';
+import { writeOffReasons } from '../domain/work-item.js';
 
 export const workItemQuery = z.object({
   tenant: z.string().optional(),
   queue: z.enum(followUpQueues).optional(),
-  assignee: z.enum(['me', 'pool']).optional(),
+  /** `me`, `pool`, `managers` (write-off approvals), `biller:<user id>` or `team:<name>`. */
+  assignee: z.string().regex(/^(me|pool|managers|(biller|team):[A-Za-z0-9._@-]{1,64})$/, 'me, pool, managers, biller:<user id> or team:<name>').optional(),
+  payer: z.string().min(1).max(64).optional().describe('payer id'),
+  status: z.enum(['submitted', 'acknowledged', 'rejected', 'pending', 'info-requested', 'paid', 'partially-paid', 'denied', 'reversed', 'appealed', 'written-off', 'closed']).optional().describe('the claim status'),
+  serviceOnOrAfter: calendarDate.optional(),
+  serviceOnOrBefore: calendarDate.optional(),
+  minCents: z.coerce.number().int().nonnegative().optional().describe('the work’s dollars, at least (cents)'),
+  maxCents: z.coerce.number().int().nonnegative().optional().describe('the work’s dollars, at most (cents)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque; only valid for the same tenant and listing (queue, or assignee and queue) that gave it. */
   cursor: z.string().optional().describe('the cursor of the previous page of this same listing'),
@@ -26,6 +34,7 @@ export const claimQuery = tenantQuery.extend({
   historyLimit: z.coerce.number().int().min(1).max(500).default(100),
   historyBefore: z.string().max(1000).optional(),
 });
+export const writeOffDecisionBody = z.object({ note: z.string().trim().min(1).max(1000).optional() }).strict();
 export const assignBody = z.object({ assignee: z.string().regex(/^(team|biller):[A-Za-z0-9._@-]{1,64}$|^pool$/, 'team:<name>, biller:<user id> or pool') });
 export const nextBody = z.object({ queue: z.enum(followUpQueues).optional(), tenant: z.string().optional() });
 
@@ -48,6 +57,16 @@ export const workItemView = z.object({
   daysLeft: z.number().int().optional(),
   priority: z.number().int(),
   reasons: z.array(z.string()),
+  /** The one thing to do next, in a biller's words. */
+  nextStep: z.string(),
+  payerId: z.string().optional(),
+  payerName: z.string().optional(),
+  serviceFrom: calendarDate.optional(),
+  serviceThrough: calendarDate.optional(),
+  claimStatus: z.string().optional(),
+  /** What the payer still owes on the claim. */
+  balanceCents: z.number().int().optional(),
+  writeOffRequest: z.object({ cents: z.number().int(), reason: z.enum(writeOffReasons), requestedBy: z.string(), requestedOn: calendarDate }).optional(),
   assignee: z.string(),
   leasedBy: z.string().optional(),
   leaseExpiresAt: z.string().optional(),
@@ -69,6 +88,7 @@ export const queueSummaries = z.object({
           oldestOpenedOn: calendarDate.nullable(),
           nearDeadline: z.number().int(),
           leased: z.number().int(),
+          overdue: z.number().int().describe("follow-up date or deadline lead time passed, nobody acted since"),
         }),
       ),
     }),
@@ -101,3 +121,28 @@ export const caller = z.object({ userId: z.string(), roles: z.array(z.enum(['bil
 /** Claims and run records are documented by their main fields; they carry more. */
 export const claimDetail = z.looseObject({ tenantId: z.string(), claimId: z.string(), status: z.string(), open: z.boolean(), workItem: workItemView.nullable(), history: z.array(z.looseObject({ at: z.string(), kind: z.string(), type: z.string() })), historyCursor: z.string().optional() });
 export const runRecord = z.looseObject({ tenantId: z.string(), runDate: calendarDate, status: z.enum(['running', 'complete']), counts: z.record(z.string(), z.number()) });
+
+// claim search
+export const claimSearchQuery = tenantQuery.extend({
+  q: z
+    .string()
+    .min(1)
+    .max(100)
+    .describe('a claim id, payer claim number or patient account number; or a patient: last name and date of birth, `smith 1961-04-02`'),
+});
+export const claimSearchResult = z.object({
+  claims: z.array(
+    z.object({
+      claimId: z.string(),
+      payerName: z.string(),
+      serviceFrom: calendarDate,
+      serviceThrough: calendarDate,
+      status: z.string(),
+      open: z.boolean(),
+      payerBalanceCents: z.number().int(),
+      matchedBy: z.enum(['claim-id', 'payer-claim-number', 'account-number', 'patient']),
+    }),
+  ),
+  /** Other claims matched too (at most 20 are answered): narrow the search. */
+  more: z.boolean(),
+});

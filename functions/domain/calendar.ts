@@ -6,13 +6,18 @@ export type CalendarDate = string;
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Days in each month of a common year; February gains one in a Gregorian leap year. */
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** A real Gregorian date written YYYY-MM-DD (2026-02-29 is not). Plain arithmetic: every event and API date passes here. */
 export const isCalendarDate = (value: string): boolean => {
   if (!datePattern.test(value)) return false;
-  try {
-    return Temporal.PlainDate.from(value, { overflow: 'reject' }).toString() === value;
-  } catch {
-    return false;
-  }
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= monthDays[month - 1]! + (month === 2 && isLeapYear(year) ? 1 : 0);
 };
 
 /** The dates this system believes, inclusive; outside them a date is a typo or a placeholder (0000-01-01), not data. */

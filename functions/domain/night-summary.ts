@@ -5,6 +5,7 @@
 import { ageOf, bucketLabels, bucketOf, type BucketBounds } from './aging.js';
 import { arCentsOf, percentOf } from './ar-report.js';
 import type { CalendarDate } from './calendar.js';
+import { isOverdue } from './overdue.js';
 import type { Claim } from './claim.js';
 import { daysLeft } from './clocks.js';
 import { denialCategories, type DenialCategory } from './denials.js';
@@ -32,6 +33,9 @@ export interface WorkBefore {
   readonly queue: FollowUpQueue;
   readonly assignee: string;
   readonly assignedManually?: boolean;
+  readonly openedOn?: CalendarDate;
+  readonly followUpOn?: CalendarDate;
+  readonly lastActionOn?: CalendarDate;
 }
 
 /** Adds one claim's part of tonight's figures to the shard's tally. `plan` is its work from tonight on. */
@@ -63,6 +67,11 @@ export const tallyClaim = (tally: Tally, claim: Claim, settings: TenantSettings,
   const assignee = wasOpen && before.assignedManually ? before.assignee : plan.assignee;
   add(tally, `backlog:queue:${plan.queue}`, 1);
   add(tally, `backlog:queue-cents:${plan.queue}`, plan.dollarsCents);
+  // Overdue as the reminder and GET /queues count it: the item as it stands after tonight.
+  const openedOn = wasOpen && before.openedOn ? before.openedOn : runDate;
+  if (isOverdue({ openedOn, ...(before?.followUpOn ? { followUpOn: before.followUpOn } : {}), ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(before?.lastActionOn ? { lastActionOn: before.lastActionOn } : {}) }, runDate)) {
+    add(tally, `backlog:overdue:${plan.queue}`, 1);
+  }
   add(tally, `backlog:assignee:${assignee}`, 1);
   add(tally, `backlog:assignee-cents:${assignee}`, plan.dollarsCents);
 };
@@ -83,7 +92,7 @@ export interface NightSummary {
   /** Claims that came into the denials queue tonight, by category, most dollars first. */
   readonly newDenials: ReadonlyArray<{ readonly category: DenialCategory; readonly count: number; readonly cents: number }>;
   /** Every queue, in routing order, with what is open in it after tonight. */
-  readonly backlogByQueue: ReadonlyArray<{ readonly queue: FollowUpQueue; readonly count: number; readonly cents: number }>;
+  readonly backlogByQueue: ReadonlyArray<{ readonly queue: FollowUpQueue; readonly count: number; readonly cents: number; readonly overdue: number }>;
   /** Open work per assignee (`biller:<id>`, `team:<name>`, `pool`), most items first. */
   readonly backlogByAssignee: ReadonlyArray<{ readonly assignee: string; readonly count: number; readonly cents: number }>;
   readonly claimsAged: number;
@@ -125,7 +134,7 @@ export const summarizeNight = (tally: Readonly<Tally>, bounds: BucketBounds): Ni
     },
     timelyFilingRisk: { cents: n('risk:timely-filing'), claims: n('risk:timely-filing-claims') },
     newDenials,
-    backlogByQueue: followUpQueues.map((queue) => ({ queue, count: n(`backlog:queue:${queue}`), cents: n(`backlog:queue-cents:${queue}`) })),
+    backlogByQueue: followUpQueues.map((queue) => ({ queue, count: n(`backlog:queue:${queue}`), cents: n(`backlog:queue-cents:${queue}`), overdue: n(`backlog:overdue:${queue}`) })),
     backlogByAssignee: assignees,
     claimsAged: n('claimsAged'),
     workItemsOpened: total(tally, 'opened:'),

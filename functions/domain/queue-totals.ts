@@ -9,11 +9,14 @@ export interface TotalsView {
   readonly openedOn: CalendarDate;
   readonly dueOn?: CalendarDate;
   readonly leaseExpiresAt?: string;
+  /** The follow-up date or lead-time start that, once passed with nobody acting, makes the item overdue (overdue.ts). */
+  readonly overdueSince?: CalendarDate;
 }
 
 /** Counter attribute names of a slice item. */
 export const openedCounter = (on: CalendarDate): string => `o_${on}`;
 export const dueCounter = (on: CalendarDate): string => `d_${on}`;
+export const overdueCounter = (since: CalendarDate): string => `v_${since}`;
 /** Leases by expiry in whole epoch seconds, rounded up: a lease counts until its last second is over. */
 export const leaseCounter = (expiresAt: string): string => `l_${Math.ceil(Date.parse(expiresAt) / 1000)}`;
 
@@ -29,6 +32,7 @@ export const contribution = (view: TotalsView, nowIso: string): Record<string, n
   dollarsCents: view.dollarsCents,
   [openedCounter(view.openedOn)]: 1,
   ...(view.dueOn ? { [dueCounter(view.dueOn)]: 1 } : {}),
+  ...(view.overdueSince ? { [overdueCounter(view.overdueSince)]: 1 } : {}),
   ...(isLive(view.leaseExpiresAt, nowIso) ? { [leaseCounter(view.leaseExpiresAt)]: 1 } : {}),
 });
 
@@ -63,6 +67,8 @@ export interface QueueFigures {
   readonly nearDeadline: number;
   /** Items under a lease that has not expired at `now`. */
   readonly leased: number;
+  /** Items whose follow-up date or deadline lead time passed before `today` with nobody acting since. */
+  readonly overdue: number;
 }
 
 export const nearDeadlineDays = 14;
@@ -77,7 +83,7 @@ export const sumQueueTotals = (slices: ReadonlyArray<Record<string, unknown>>, t
     const queue = String(slice.queue);
     const counters = byQueue.get(queue) ?? {};
     for (const [name, value] of Object.entries(slice)) {
-      if (typeof value === 'number' && (name === 'count' || name === 'dollarsCents' || /^[odl]_/.test(name))) counters[name] = (counters[name] ?? 0) + value;
+      if (typeof value === 'number' && (name === 'count' || name === 'dollarsCents' || /^[odlv]_/.test(name))) counters[name] = (counters[name] ?? 0) + value;
     }
     byQueue.set(queue, counters);
   }
@@ -88,13 +94,15 @@ export const sumQueueTotals = (slices: ReadonlyArray<Record<string, unknown>>, t
     let oldestOpenedOn: CalendarDate | null = null;
     let nearDeadline = 0;
     let leased = 0;
+    let overdue = 0;
     for (const [name, value] of Object.entries(counters)) {
       const key = name.slice(2);
       if (name.startsWith('o_') && value > 0 && (oldestOpenedOn === null || key < oldestOpenedOn)) oldestOpenedOn = key;
       else if (name.startsWith('d_') && key <= lastNear) nearDeadline += value;
       else if (name.startsWith('l_') && Number(key) * 1000 > nowMs) leased += value;
+      else if (name.startsWith('v_') && key < today) overdue += value;
     }
-    figures.set(queue, { count: counters.count ?? 0, dollarsCents: counters.dollarsCents ?? 0, oldestOpenedOn, nearDeadline, leased });
+    figures.set(queue, { count: counters.count ?? 0, dollarsCents: counters.dollarsCents ?? 0, oldestOpenedOn, nearDeadline, leased, overdue });
   }
   return figures;
 };
@@ -107,7 +115,7 @@ export const prunableCounters = (slice: Readonly<Record<string, unknown>>, now: 
   const zero: string[] = [];
   const expired: string[] = [];
   for (const [name, value] of Object.entries(slice)) {
-    if (/^[od]_/.test(name) && value === 0) zero.push(name);
+    if (/^[odv]_/.test(name) && value === 0) zero.push(name);
     else if (name.startsWith('l_') && Number(name.slice(2)) * 1000 < now.getTime() - graceMs) expired.push(name);
   }
   return { zero, expired };

@@ -2,6 +2,7 @@
 // is near a deadline, and how long the oldest untouched item has waited. Folded item by item, so a biller with
 // thousands of items is read page by page.
 import { daysBetween, type CalendarDate } from './calendar.js';
+import { daysOverdue } from './overdue.js';
 import { followUpQueues, type FollowUpQueue } from './tenant-settings.js';
 
 /** A deadline this close (in days; today counts, a passed one does not) makes an item "near a deadline". */
@@ -17,6 +18,8 @@ export interface DueWork {
   readonly openedOn: CalendarDate;
   /** A pend date still ahead means the work is not due yet. */
   readonly followUpOn?: CalendarDate;
+  /** The last day someone recorded an action on the claim. */
+  readonly lastActionOn?: CalendarDate;
 }
 
 export interface BillerReminder {
@@ -25,7 +28,7 @@ export interface BillerReminder {
   /** Queues with due work, in routing order. */
   readonly byQueue: ReadonlyArray<{ readonly queue: FollowUpQueue; readonly count: number; readonly cents: number }>;
   readonly nearDeadline: number;
-  /** Due since before today and still open. */
+  /** Its follow-up date or its deadline's lead time passed, and nobody acted since (see overdue.ts). */
   readonly overdue: number;
   readonly oldestOverdue?: { readonly days: number; readonly queue: FollowUpQueue; readonly cents: number };
 }
@@ -46,7 +49,7 @@ export class ReminderTally {
     this.queues.set(work.queue, row);
     const left = work.dueOn ? daysBetween(this.today, work.dueOn) : -1;
     if (left >= 0 && left <= nearDeadlineDays) this.nearDeadline++;
-    const waited = daysBetween(work.openedOn, this.today);
+    const waited = daysOverdue(work, this.today);
     if (waited > 0) {
       this.overdue++;
       if (!this.oldest || waited > this.oldest.days || (waited === this.oldest.days && work.dollarsCents > this.oldest.cents)) {

@@ -24,29 +24,38 @@ export const settingsLimits = {
 const payerId = z.string().min(1).max(64);
 const email = z.email().max(254);
 
+/**
+ * The follow-up queues in routing order: work that can still recover money first, then a manager's write-off
+ * approvals, then the review of claims whose last recoverable deadline has passed.
+ */
 export const followUpQueues = [
   'credit-balance',
-  'timely-filing-expired',
   'rejections',
   'denials',
   'underpaid',
   'secondary-billing',
   'appeal-pending',
   'no-response',
+  'write-off-approval',
+  'deadline-passed',
 ] as const;
 export type FollowUpQueue = (typeof followUpQueues)[number];
 
 /** Queue names as billers say them. */
 export const queueTitles: Record<FollowUpQueue, string> = {
   'credit-balance': 'Credit balances',
-  'timely-filing-expired': 'Timely filing expired',
   rejections: 'Rejections',
   denials: 'Denials',
   underpaid: 'Underpayments',
   'secondary-billing': 'Secondary billing',
   'appeal-pending': 'Appeals pending',
   'no-response': 'No response',
+  'write-off-approval': 'Write-off approval',
+  'deadline-passed': 'Deadline passed (review)',
 };
+
+/** A queue name as settings may still spell it: `timely-filing-expired` became `deadline-passed`. */
+export const followUpQueue = z.preprocess((value) => (value === 'timely-filing-expired' ? 'deadline-passed' : value), z.enum(followUpQueues));
 
 /** A contracted allowed amount per unit, for spotting underpayments hidden in CO-45. */
 export const contractRate = z.object({
@@ -60,7 +69,7 @@ export type ContractRate = z.infer<typeof contractRate>;
 
 /** First matching rule assigns the work item; what no rule matches stays in the team pool. */
 export const assignmentRule = z.object({
-  queue: z.enum(followUpQueues).optional(),
+  queue: followUpQueue.optional(),
   payerIds: z.array(payerId).max(settingsLimits.payerIdsPerRule).optional(),
   minDollarsCents: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   maxDollarsCents: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
@@ -121,3 +130,15 @@ export const tenantSettings = z
 export type TenantSettings = z.infer<typeof tenantSettings>;
 
 export const defaultTenantSettings = (): TenantSettings => tenantSettings.parse({});
+
+/**
+ * Whether work can be assigned to `assignee` in this tenant: the pool, a biller on its roster (`biller:<user id>`), or
+ * a team one of its billers belongs to (`team:<name>`).
+ */
+export const isOnRoster = (settings: Pick<TenantSettings, 'billers'>, assignee: string): boolean => {
+  if (assignee === 'pool') return true;
+  const [kind, name] = [assignee.slice(0, assignee.indexOf(':')), assignee.slice(assignee.indexOf(':') + 1)];
+  if (kind === 'biller') return settings.billers.some((b) => b.userId === name);
+  if (kind === 'team') return settings.billers.some((b) => b.teams.includes(name));
+  return false;
+};

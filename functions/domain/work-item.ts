@@ -11,9 +11,36 @@ import { dollars, payerOrderName } from './money.js';
 import { limitsFor } from './payer-rules.js';
 import type { AssignmentRule, ContractRate, FollowUpQueue, TenantSettings } from './tenant-settings.js';
 
+export const writeOffReasons = ['timely-filing', 'contractual', 'small-balance', 'non-covered', 'bad-debt', 'other'] as const;
+export type WriteOffReason = (typeof writeOffReasons)[number];
+
+/** A biller's request to write a claim's balance off, waiting for a manager's decision. */
+export interface WriteOffRequest {
+  readonly cents: number;
+  readonly reason: WriteOffReason;
+  readonly requestedBy: string;
+  readonly requestedOn: CalendarDate;
+}
+
+/** What billers and managers set on a work item that the plan must respect. */
+export interface WorkItemMarks {
+  /** The biller's next follow-up date (pend): the work is hidden until then. */
+  readonly followUpOn?: CalendarDate;
+  /** A manager accepted a follow-up date after a deadline: the pend holds even then. */
+  readonly followUpPastDeadline?: boolean;
+  readonly writeOffRequest?: WriteOffRequest;
+}
+
+/** Who works the write-off approvals: the tenant's managers, never a biller's queue or the pool. */
+export const managersAssignee = 'managers';
+
 export type Reason =
   | { readonly code: 'credit-balance'; readonly cents: number; readonly payerOrder?: PayerOrder; readonly payerName?: string }
+  /** Stored by earlier versions; today a passed filing limit is a `deadline-passed` reason. */
   | { readonly code: 'timely-filing-expired'; readonly dueOn: CalendarDate }
+  /** The last deadline that could still recover the money has passed: review for write-off or proof of timely filing. */
+  | { readonly code: 'deadline-passed'; readonly kind: Clock['kind']; readonly dueOn: CalendarDate; readonly level?: string }
+  | { readonly code: 'write-off-requested'; readonly cents: number; readonly reason: WriteOffReason; readonly requestedBy: string; readonly requestedOn: CalendarDate }
   | { readonly code: 'rejected'; readonly categoryCode: string; readonly statusCode: string; readonly on: CalendarDate }
   | {
       readonly code: 'denied';
@@ -42,22 +69,36 @@ export interface WorkItemPlan {
   readonly reasons: readonly Reason[];
   readonly assignee: string;
   readonly payerId: string;
+  /** What a biller needs on the row to know whom to call, without opening the claim (no patient data). */
+  readonly payerName: string;
+  readonly serviceFrom: CalendarDate;
+  readonly serviceThrough: CalendarDate;
+  readonly claimStatus: Claim['status'];
+  /** What the payer still owes on the claim. */
+  readonly balanceCents: number;
 }
 
 const queueWeight: Record<FollowUpQueue, number> = {
   'credit-balance': 20,
-  'timely-filing-expired': 10,
   rejections: 25,
   denials: 20,
   underpaid: 15,
   'secondary-billing': 15,
   'appeal-pending': 10,
   'no-response': 15,
+  'write-off-approval': 0,
+  'deadline-passed': 0,
 };
 
-/** Deadline points, in bands so that a deadline moves the priority only when it crosses a band. */
+/** Every claim that can still recover money ranks above every claim whose deadlines have all passed. */
+export const recoverableFloor = 100;
+
+/**
+ * Deadline points, in bands so that a deadline moves the priority only when it crosses a band. A passed deadline
+ * earns nothing: what it guarded is lost, and the claim is reviewed in `deadline-passed`, not worked first.
+ */
 export const deadlinePoints = (left: number | undefined): number =>
-  left === undefined ? 0 : left < 0 ? 40 : left <= 7 ? 35 : left <= 14 ? 30 : left <= 30 ? 20 : left <= 60 ? 10 : 0;
+  left === undefined || left < 0 ? 0 : left <= 7 ? 35 : left <= 14 ? 30 : left <= 30 ? 20 : left <= 60 ? 10 : 0;
 
 /** Dollar points: ten per order of magnitude, so $1,000 counts 30 and $10,000 counts 40. */
 export const dollarPoints = (cents: number): number => Math.min(60, Math.floor(10 * Math.log10(1 + Math.max(0, cents) / 100)));
@@ -67,7 +108,9 @@ export const dollarPoints = (cents: number): number => Math.min(60, Math.floor(1
  * is a whole number a biller can read back from the reasons.
  */
 export const priorityOf = (queue: FollowUpQueue, dollarsCents: number, left: number | undefined, bucketIndex: number): number =>
-  queueWeight[queue] + dollarPoints(dollarsCents) + (queue === 'timely-filing-expired' ? 0 : deadlinePoints(left)) + bucketIndex * 3;
+  queue === 'deadline-passed' || queue === 'write-off-approval'
+    ? dollarPoints(dollarsCents)
+    : recoverableFloor + queueWeight[queue] + dollarPoints(dollarsCents) + deadlinePoints(left) + bucketIndex * 3;
 
 /** Expected allowed amount from contracted rates, when every line has one in force on the date of service. */
 export const expectedAllowedCents = (claim: Claim, rates: readonly ContractRate[]): number | undefined => {
@@ -101,86 +144,165 @@ export const claimClocks = (claim: Claim, settings: Pick<TenantSettings, 'payerR
     followUpOn,
   );
 
-/** Routes an open claim: which queue, why, for how much, by when, and to whom. Pure: today is a parameter. */
-export const planWorkItem = (claim: Claim, settings: TenantSettings, today: CalendarDate, followUpOn?: CalendarDate): WorkItemPlan | undefined => {
+type RowFields = 'payerId' | 'payerName' | 'serviceFrom' | 'serviceThrough' | 'claimStatus' | 'balanceCents';
+
+type Route = Omit<WorkItemPlan, RowFields | 'priority' | 'assignee'> & {
+  /** The deadlines that still let this work recover the money (the nearest open one ranks it). */
+  readonly deadlines: readonly Clock[];
+};
+
+/**
+ * Routes an open claim: which queue, why, for how much, by when, and to whom. Pure: today is a parameter.
+ * Work whose every deadline has passed goes to `deadline-passed` (write-off review or proof of timely filing), ranked
+ * by dollars below all work that can still recover money; a write-off request waits in `write-off-approval`; a pend
+ * hides the work until its date (the API accepts no pend past a deadline, unless a manager says so).
+ */
+export const planWorkItem = (claim: Claim, settings: TenantSettings, today: CalendarDate, marks: WorkItemMarks = {}): WorkItemPlan | undefined => {
   if (!claim.inFollowUp || claim.status === 'closed' || claim.status === 'written-off') return undefined;
+  const { followUpOn } = marks;
   const clocks = claimClocks(claim, settings, today, followUpOn);
   const clock = (kind: Clock['kind']) => clocks.find((c) => c.kind === kind);
   const due = (c: Clock | undefined) => c !== undefined && daysLeft(c, today) <= 0;
   const denial = mainDenial(claim);
   const filing = clock('timely-filing');
+  const filingDeadline = filing ? [filing] : [];
   const inForce = claim.adjudications.filter((a) => !a.reversedOn);
   const expected = inForce.length ? expectedAllowedCents(claim, settings.contractRates) : undefined;
   const received = claim.money.paidCents + claim.money.patientResponsibilityCents;
 
-  const route = ((): Omit<WorkItemPlan, 'priority' | 'assignee' | 'payerId'> | undefined => {
+  const route = ((): Route | undefined => {
     if (claim.money.creditBalanceCents > 0) {
       const by = claim.money.overpaidBy;
       return {
         queue: 'credit-balance',
         dollarsCents: claim.money.creditBalanceCents,
+        deadlines: [],
         reasons: [{ code: 'credit-balance', cents: claim.money.creditBalanceCents, ...(by ? { payerOrder: by.payerOrder, ...(by.payerName ? { payerName: by.payerName } : {}) } : {}) }],
       };
     }
-    if (filing && daysLeft(filing, today) < 0) {
-      return { queue: 'timely-filing-expired', dollarsCents: claim.money.payerBalanceCents, dueOn: filing.dueOn, reasons: [{ code: 'timely-filing-expired', dueOn: filing.dueOn }] };
-    }
     if (claim.status === 'rejected' && claim.rejection) {
       const { categoryCode, statusCode, on } = claim.rejection;
-      return { queue: 'rejections', dollarsCents: claim.money.payerBalanceCents, dueOn: filing?.dueOn, reasons: [{ code: 'rejected', categoryCode, statusCode, on }, ...(filing ? [clockReason(filing)] : [])] };
+      return { queue: 'rejections', dollarsCents: claim.money.payerBalanceCents, deadlines: filingDeadline, reasons: [{ code: 'rejected', categoryCode, statusCode, on }] };
     }
     if (claim.status === 'info-requested' && claim.lastStatus) {
       return {
         queue: 'denials',
         category: 'missing-information',
         dollarsCents: claim.money.payerBalanceCents,
-        dueOn: filing?.dueOn,
-        reasons: [{ code: 'info-requested', categoryCode: claim.lastStatus.categoryCode, on: claim.lastStatus.on }, ...(filing ? [clockReason(filing)] : [])],
+        deadlines: filingDeadline,
+        reasons: [{ code: 'info-requested', categoryCode: claim.lastStatus.categoryCode, on: claim.lastStatus.on }],
       };
     }
     if (denial && claim.status !== 'appealed' && claim.money.deniedCents > 0) {
-      const deadlines = [clock('appeal'), filing].filter((c): c is Clock => c !== undefined).sort((a, b) => (a.dueOn < b.dueOn ? -1 : 1));
+      // An appeal, or a corrected claim within the filing limit when the denial needs one: either still recovers it.
+      const deadlines = [clock('appeal'), filing].filter((c): c is Clock => c !== undefined);
       return {
         queue: 'denials',
         category: denial.category,
         dollarsCents: claim.money.deniedCents,
-        dueOn: deadlines[0]?.dueOn,
-        reasons: [
-          { code: 'denied', group: denial.group, carc: denial.carc, rarcs: denial.rarcs, category: denial.category, ...(denial.patientNotRecognized ? { patientNotRecognized: true as const } : {}) },
-          ...deadlines.map(clockReason),
-        ],
+        deadlines,
+        reasons: [{ code: 'denied', group: denial.group, carc: denial.carc, rarcs: denial.rarcs, category: denial.category, ...(denial.patientNotRecognized ? { patientNotRecognized: true as const } : {}) }],
       };
     }
     if (expected !== undefined && expected - received >= settings.underpaymentThresholdCents) {
-      return { queue: 'underpaid', dollarsCents: expected - received, reasons: [{ code: 'underpaid', expectedCents: expected, receivedCents: received }] };
+      return { queue: 'underpaid', dollarsCents: expected - received, deadlines: [], reasons: [{ code: 'underpaid', expectedCents: expected, receivedCents: received }] };
     }
     const secondary = clock('secondary-filing');
     if (secondary && claim.otherPayer) {
-      return { queue: 'secondary-billing', dollarsCents: claim.money.patientResponsibilityCents, dueOn: secondary.dueOn, reasons: [{ code: 'secondary-due', otherPayer: claim.otherPayer.name }, clockReason(secondary)] };
+      return { queue: 'secondary-billing', dollarsCents: claim.money.patientResponsibilityCents, deadlines: [secondary], reasons: [{ code: 'secondary-due', otherPayer: claim.otherPayer.name }] };
     }
     const decision = clock('appeal-decision');
     if (claim.status === 'appealed' && (due(decision) || due(clock('follow-up')))) {
       const appeal = claim.appeals.at(-1)!;
-      return { queue: 'appeal-pending', dollarsCents: claim.money.payerBalanceCents, dueOn: decision?.dueOn, reasons: [{ code: 'appeal-pending', level: appeal.level, appealedOn: appeal.appealedOn }] };
+      // The decision's follow-up date ranks it; it is no deadline (nothing is lost when it passes).
+      return { queue: 'appeal-pending', dollarsCents: claim.money.payerBalanceCents, dueOn: decision?.dueOn, deadlines: [], reasons: [{ code: 'appeal-pending', level: appeal.level, appealedOn: appeal.appealedOn }] };
     }
     const silence = clock('no-response');
     if (silence && (due(silence) || due(clock('follow-up')))) {
-      return { queue: 'no-response', dollarsCents: claim.money.payerBalanceCents, dueOn: filing?.dueOn, reasons: [{ code: 'no-response', since: silence.startsOn }, ...(filing ? [clockReason(filing)] : [])] };
+      return { queue: 'no-response', dollarsCents: claim.money.payerBalanceCents, deadlines: filingDeadline, reasons: [{ code: 'no-response', since: silence.startsOn }] };
     }
+    // Nothing to follow up yet, but the payer does not have the claim and its filing limit passed (a claim sent too
+    // late): that is for review. (A denial or an appeal has its own route: an appeal filed can still recover it.)
+    if (filing && daysLeft(filing, today) < 0 && !denial && claim.status !== 'appealed') return { queue: 'no-response', dollarsCents: claim.money.payerBalanceCents, deadlines: filingDeadline, reasons: [] };
     return undefined;
   })();
   if (!route) return undefined;
-  // A biller's pend hides the work until its date, unless a deadline comes first.
-  if (followUpOn && followUpOn > today && !(route.dueOn && daysLeft({ dueOn: route.dueOn }, today) <= 7)) return undefined;
+  const open = [...route.deadlines].filter((c) => daysLeft(c, today) >= 0).sort((a, b) => (a.dueOn < b.dueOn ? -1 : 1));
+  const passed = route.deadlines.length > 0 && open.length === 0;
+  const work = ((): Omit<WorkItemPlan, RowFields | 'priority' | 'assignee'> => {
+    const { deadlines: _deadlines, ...rest } = route;
+    if (marks.writeOffRequest) {
+      const { cents, reason, requestedBy, requestedOn } = marks.writeOffRequest;
+      return { ...rest, queue: 'write-off-approval', dollarsCents: cents, reasons: [{ code: 'write-off-requested', cents, reason, requestedBy, requestedOn }, ...rest.reasons] };
+    }
+    if (passed) {
+      // The one that closed last is the one that lost the money.
+      const last = [...route.deadlines].sort((a, b) => (a.dueOn < b.dueOn ? 1 : -1))[0]!;
+      return { ...rest, queue: 'deadline-passed', dueOn: last.dueOn, reasons: [{ code: 'deadline-passed', kind: last.kind, dueOn: last.dueOn, ...(last.level ? { level: last.level } : {}) }, ...rest.reasons] };
+    }
+    const { dueOn, ...undated } = rest;
+    const nearest = open[0]?.dueOn ?? dueOn;
+    return { ...undated, ...(nearest ? { dueOn: nearest } : {}), reasons: [...rest.reasons, ...open.map(clockReason)] };
+  })();
+  // A pend hides the work until its date; a deadline that came up since, before that date, brings it back.
+  if (followUpOn && followUpOn > today && !(work.dueOn && work.dueOn >= today && work.dueOn < followUpOn && !marks.followUpPastDeadline)) return undefined;
   const days = ageOf(claim, today, 'service', settings.agingBuckets).days;
   const bucketIndex = ((i) => (i === -1 ? settings.agingBuckets.length : i))(settings.agingBuckets.findIndex((high) => days <= high));
-  const left = route.dueOn ? daysLeft({ dueOn: route.dueOn }, today) : undefined;
+  const left = work.dueOn ? daysLeft({ dueOn: work.dueOn }, today) : undefined;
   return {
-    ...route,
-    priority: priorityOf(route.queue, route.dollarsCents, left, bucketIndex),
-    assignee: assigneeFor(settings.assignmentRules, route.queue, claim.payer.id, route.dollarsCents),
+    ...work,
+    priority: priorityOf(work.queue, work.dollarsCents, left, bucketIndex),
+    assignee: work.queue === 'write-off-approval' ? managersAssignee : assigneeFor(settings.assignmentRules, work.queue, claim.payer.id, work.dollarsCents),
     payerId: claim.payer.id,
+    payerName: claim.payer.name,
+    serviceFrom: claim.serviceFrom,
+    serviceThrough: claim.serviceThrough,
+    claimStatus: claim.status,
+    balanceCents: claim.money.payerBalanceCents,
   };
+};
+
+/**
+ * The deadline a follow-up date must not pass: the nearest one still open on the work, with its name as a biller
+ * says it ("appeal deadline"); undefined when the work has none.
+ */
+export const deadlineBefore = (plan: Pick<WorkItemPlan, 'dueOn' | 'reasons' | 'queue'> | undefined, today: CalendarDate): { readonly dueOn: CalendarDate; readonly name: string } | undefined => {
+  if (!plan?.dueOn || plan.dueOn < today || plan.queue === 'deadline-passed') return undefined;
+  const reason = plan.reasons.find((r): r is Extract<Reason, { code: 'clock' }> => r.code === 'clock' && r.dueOn === plan.dueOn && r.kind in deadlineNames);
+  return reason ? { dueOn: plan.dueOn, name: `${reason.level ? `${reason.level} ` : ''}${deadlineNames[reason.kind as keyof typeof deadlineNames]}` } : undefined;
+};
+
+/** The clocks whose passing loses money, as a biller names them. */
+const deadlineNames = {
+  'timely-filing': 'timely filing deadline',
+  appeal: 'appeal deadline',
+  'secondary-filing': 'secondary filing deadline',
+} as const;
+
+/** The one thing to do next on the work, in a biller's words (the row of a listing shows it). */
+export const nextStepOf = (plan: Pick<WorkItemPlan, 'queue' | 'category' | 'reasons'>): string => {
+  const main = plan.reasons[0];
+  switch (plan.queue) {
+    case 'credit-balance':
+      return 'refund the overpayment';
+    case 'rejections':
+      return 'fix the claim and resubmit it';
+    case 'denials':
+      if (main?.code === 'info-requested') return 'send the payer the information it asked for';
+      return main?.code === 'denied' && main.patientNotRecognized ? patientNotRecognizedWork : denialWork[plan.category ?? 'other'];
+    case 'underpaid':
+      return 'dispute the underpayment with the payer';
+    case 'secondary-billing':
+      return 'bill the secondary payer';
+    case 'appeal-pending':
+      return 'call the payer for the appeal decision';
+    case 'no-response':
+      return 'check the claim status with the payer';
+    case 'write-off-approval':
+      return 'approve or decline the write-off';
+    case 'deadline-passed':
+      return 'review: proof of timely filing, or write it off';
+  }
 };
 
 const clockNames: Record<Clock['kind'], string> = {
@@ -206,6 +328,10 @@ export const describeReason = (reason: Reason, today: CalendarDate): string => {
         : `credit balance of ${dollars(reason.cents)}: refund due`;
     case 'timely-filing-expired':
       return `timely filing ran out ${-daysBetween(today, reason.dueOn)} days ago: write-off review unless you have proof of timely filing`;
+    case 'deadline-passed':
+      return `${reason.level ? `${reason.level} ` : ''}${clockNames[reason.kind]} ${inDays(reason.dueOn, today)} (${reason.dueOn}): nothing left to recover unless you can prove timely filing; review for write-off`;
+    case 'write-off-requested':
+      return `write-off of ${dollars(reason.cents)} (${reason.reason}) requested by ${reason.requestedBy} on ${reason.requestedOn}: approve or decline`;
     case 'rejected':
       return `rejected at the front door (${reason.categoryCode}/${reason.statusCode}) on ${reason.on}: fix and resubmit`;
     case 'denied':

@@ -13,6 +13,7 @@ import { ClaimStore } from '../store/claim-store.js';
 import { HistoryStore } from '../store/history-store.js';
 import { IdempotencyStore } from '../store/idempotency-store.js';
 import { KpiStore } from '../store/kpi-store.js';
+import { RateLimitStore } from '../store/rate-limit-store.js';
 import { RunStore } from '../store/run-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import { WorkItemStore } from '../store/work-item-store.js';
@@ -33,6 +34,7 @@ const deps: ApiDeps = {
   runs: new RunStore(db, table),
   kpis: new KpiStore(db, table),
   idempotency: new IdempotencyStore(db, table),
+  rateLimits: new RateLimitStore(db, table),
   tenants,
   shardCount: shardCount(),
   todayIn: tenantToday(tenants),

@@ -121,7 +121,7 @@ export const ingestClaimEvent = async (
   const digest = eventDigest(event);
   const save = async (state: ClaimState, fold: ClaimFold | undefined, version: number | undefined, before: ClaimState | undefined): Promise<IngestResult> => {
     try {
-      const outcome = await store.saveEvent(event, state, fold, digest, version, context.receivedAt, kpiDelta(before, state));
+      const outcome = await store.saveEvent(event, state, fold, digest, version, context.receivedAt, kpiDelta(before, state), before);
       if (outcome === 'duplicate') return await repeatOf(store, event, digest);
       return { outcome, event, after: { state, version: (version ?? 0) + 1, ...(fold ? { fold } : {}) } };
     } catch (error) {

@@ -13,7 +13,7 @@ import { sendMessages } from '../shared/queue-sender.js';
 import type { ClaimStore, StoredClaim } from '../store/claim-store.js';
 import type { RunSegment, RunStore } from '../store/run-store.js';
 import type { TenantSettingsStore } from '../store/tenant-settings-store.js';
-import type { WorkItem, WorkItemStore } from '../store/work-item-store.js';
+import { marksOf, type WorkItem, type WorkItemStore } from '../store/work-item-store.js';
 import { syncWorkItem } from './work-item-sync.js';
 
 export interface NightlyDeps {
@@ -28,7 +28,8 @@ export interface NightlyDeps {
   readonly shardCount: number;
 }
 
-export type StartOutcome = 'started' | 'resumed' | 'restarted' | 'already-complete';
+/** `older-than-latest`: refused, since a later night already completed and this one would roll its queues back. */
+export type StartOutcome = 'started' | 'resumed' | 'restarted' | 'already-complete' | 'older-than-latest';
 
 /**
  * Creates the run record for the tenant's night (once per tenant and date) and sends one message per shard.
@@ -36,8 +37,11 @@ export type StartOutcome = 'started' | 'resumed' | 'restarted' | 'already-comple
  * earlier tries recorded, redoes what a crash left undone and counts every page once. With `rerun`, a completed
  * night starts over as a new attempt; an unfinished one resumes, `rerun` or not, so its counts stay the whole night's.
  */
-export const startNightlyRun = async (deps: NightlyDeps, trigger: NightlyTrigger, now: string): Promise<{ runDate: string; outcome: StartOutcome }> => {
+export const startNightlyRun = async (deps: NightlyDeps, trigger: NightlyTrigger, now: string): Promise<{ runDate: string; outcome: StartOutcome; latestCompleted?: string }> => {
   const runDate = trigger.runDate ?? localDateAt(now, trigger.timeZone);
+  // A night older than the latest completed one would plan the queues as of a day already past: refused, --rerun or not.
+  const latestCompleted = await deps.runs.latestCompleted(trigger.tenantId);
+  if (latestCompleted !== undefined && runDate < latestCompleted) return { runDate, outcome: 'older-than-latest', latestCompleted };
   let attempt = 1;
   let outcome: StartOutcome = 'started';
   if (!(await deps.runs.create(trigger.tenantId, runDate, deps.shardCount, now))) {
@@ -105,7 +109,7 @@ const acceptEveryWrite = { open: async () => true, update: async () => true, clo
 
 const planClaim = async (stored: StoredClaim, item: WorkItem | undefined, settings: TenantSettings, runDate: CalendarDate): Promise<ClaimNight> => {
   const { claim } = stored;
-  const plan = planWorkItem(claim, settings, runDate, item?.followUpOn);
+  const plan = planWorkItem(claim, settings, runDate, marksOf(item));
   const bucket = bucketOf(ageOf(claim, runDate).days, settings.agingBuckets);
   const retired = plan === undefined && !claim.open;
   const change = await syncWorkItem(acceptEveryWrite, claim, item, plan, runDate);
@@ -261,6 +265,7 @@ const closeShard = async (deps: NightlyDeps, message: AgingShardMessage, now: ()
   // Also when this shard was counted before: the try that counted the last shard may have died before completing.
   if (!run || run.attempt !== message.attempt || run.status !== 'running' || run.finishedShards.length < run.shardCount) return finished;
   if (!(await deps.runs.complete(message.tenantId, message.runDate, message.attempt, now()))) return finished;
+  await deps.runs.markLatestCompleted(message.tenantId, message.runDate);
   if (!deps.notificationQueueUrl) throw new Error('notification queue is not configured');
   const done: NotificationMessage = { kind: 'run-complete', tenantId: message.tenantId, runDate: message.runDate };
   await sendMessages(deps.sqs, deps.notificationQueueUrl, [done]);

@@ -20,6 +20,8 @@ export interface QueueSummary {
   readonly nearDeadline: number;
   /** Items under a lease that has not expired at `now`. */
   readonly leased: number;
+  /** Items whose follow-up date or deadline lead time passed before today with nobody acting since. */
+  readonly overdue: number;
 }
 
 export interface TenantQueues {
@@ -33,7 +35,7 @@ export const queueSummaries = async (deps: QueueSummaryDeps, tenantIds: readonly
   Promise.all(
     tenantIds.map(async (tenantId) => {
       const totals = await deps.workItems.queueTotals(tenantId, deps.todayIn(tenantId), now);
-      const queues = followUpQueues.map((queue) => ({ queue, ...(totals.get(queue) ?? { count: 0, dollarsCents: 0, oldestOpenedOn: null, nearDeadline: 0, leased: 0 }) }));
+      const queues = followUpQueues.map((queue) => ({ queue, ...(totals.get(queue) ?? { count: 0, dollarsCents: 0, oldestOpenedOn: null, nearDeadline: 0, leased: 0, overdue: 0 }) }));
       return { tenantId, name: deps.tenants.get(tenantId)?.name ?? tenantId, queues };
     }),
   );

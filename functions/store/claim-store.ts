@@ -1,8 +1,10 @@
 // Claims in DynamoDB: a claim's partition holds the claim item (the derived claim and its fold, bounded in size
 // whatever the history), and per event a small id marker and a history entry with the event, in time order.
 // Applying an event writes the three (and the KPI day tallies it changes) in one transaction, conditional on the event id being new and the claim
-// unchanged since it was read.
+// unchanged since it was read. The same transaction writes the lookup items that find the claim by a value it newly carries
+// (payer claim number, patient account number, last name + date of birth).
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { isClaim, type Claim, type ClaimFold, type ClaimState } from '../domain/claim.js';
@@ -12,7 +14,7 @@ import { tableDesign } from '../shared/resources.js';
 import { batchGet, conditionally, forEachItem, pageBefore } from './dynamo-helpers.js';
 import type { KpiField } from '../domain/kpis.js';
 import { kpiUpdate } from './kpi-store.js';
-import { claimEventKey, claimHistoryKey, claimHistoryPrefix, claimKey, claimPartition, openClaimIndexKey } from './keys.js';
+import { claimEventKey, claimHistoryKey, claimHistoryPrefix, claimKey, claimLookupKey, claimPartition, openClaimIndexKey } from './keys.js';
 
 export interface StoredClaim {
   readonly claim: Claim;
@@ -109,6 +111,58 @@ const encodeCursor = (key: Record<string, unknown> | undefined): string | undefi
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined =>
   cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined;
+
+/** What a claim can be found by besides its id. */
+export type ClaimLookupKind = 'payer-claim' | 'account' | 'patient';
+
+/** One value a claim is found by: its kind and the digest of its normalized value (the value is in no key or log). */
+export interface ClaimLookup {
+  readonly kind: ClaimLookupKind;
+  readonly digest: string;
+}
+
+/** Case, accents and spacing folded: `  Muñoz ` and `MUNOZ` are one value. */
+const normalized = (value: string): string => value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** The lookup of a payer claim number or patient account number, as typed by a person or sent in an event. */
+export const identifierLookup = (kind: 'payer-claim' | 'account', value: string): ClaimLookup => ({
+  kind,
+  digest: createHash('sha256').update(`${kind}\n${normalized(value)}`).digest('base64url'),
+});
+
+/** The lookup of a patient by last name (commas and periods count as spaces: `Smith, Jr.`) and date of birth (YYYY-MM-DD). */
+export const patientLookup = (lastName: string, dateOfBirth: string): ClaimLookup => ({
+  kind: 'patient',
+  digest: createHash('sha256').update(`patient\n${normalized(lastName.replace(/[.,]/g, ' '))}\n${dateOfBirth}`).digest('base64url'),
+});
+
+/**
+ * Every value a claim is found by, most useful first (account, patient, the current payer claim number, the original
+ * one, then earlier remits' numbers, newest first), each once. None while the claim awaits its submission.
+ */
+export const claimLookups = (state: ClaimState | undefined): ClaimLookup[] => {
+  if (!isClaim(state)) return [];
+  const payerNumbers = [state.payerClaimNumber, state.originalClaimNumber, ...[...state.adjudications].reverse().map((a) => a.payerClaimNumber)];
+  const all = [
+    identifierLookup('account', state.patient.accountNumber),
+    patientLookup(state.patient.lastName, state.patient.dateOfBirth),
+    ...payerNumbers.filter((n): n is string => typeof n === 'string' && n.length > 0).map((n) => identifierLookup('payer-claim', n)),
+  ];
+  const once = new Map<string, ClaimLookup>();
+  for (const lookup of all) if (!once.has(`${lookup.kind}#${lookup.digest}`)) once.set(`${lookup.kind}#${lookup.digest}`, lookup);
+  return [...once.values()];
+};
+
+/**
+ * The lookup items a change must write: the claim's values (and date of service, which orders them) that the state
+ * before did not carry. A value the claim no longer carries keeps its item: a search reads the claim and checks it, so
+ * such an item only misses.
+ */
+const newLookups = (before: ClaimState | undefined, after: ClaimState): ClaimLookup[] => {
+  if (!isClaim(after)) return [];
+  const had = isClaim(before) && before.serviceFrom === after.serviceFrom ? new Set(claimLookups(before).map((l) => `${l.kind}#${l.digest}`)) : new Set<string>();
+  return claimLookups(after).filter((l) => !had.has(`${l.kind}#${l.digest}`));
+};
 
 export class ClaimStore {
   constructor(
@@ -227,6 +281,8 @@ export class ClaimStore {
     receivedAt: string,
     /** What the change adds to the KPI day tallies: written in the same transaction, so they stay exact. */
     kpiChange: ReadonlyMap<string, Partial<Record<KpiField, number>>> = new Map(),
+    /** The claim as stored before (the version `previousVersion` names): only values it lacked get lookup items. */
+    before?: ClaimState,
   ): Promise<'applied' | 'duplicate'> {
     const names = { '#pk': partitionKey };
     const claim = JSON.stringify({ ...state, agingBucket: undefined });
@@ -234,6 +290,9 @@ export class ClaimStore {
     if (Buffer.byteLength(claim) + Buffer.byteLength(foldJson ?? '') > maxClaimItemBytes) throw new ClaimItemTooLargeError('claim item would pass the DynamoDB item size');
     // Marker, history entry and claim, plus one tally per day the change moves: at most 100 items in a transaction.
     if (3 + kpiChange.size > maxTransactionItems) throw new ClaimItemTooLargeError('the change moves more KPI days than one transaction holds');
+    // Lookup items fill what room is left, most useful first: a claim is never refused for them (older remits' payer
+    // claim numbers are the first to go, and only on a change that also moves dozens of KPI days).
+    const lookups = newLookups(before, state).slice(0, maxTransactionItems - 3 - kpiChange.size);
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -271,6 +330,12 @@ export class ClaimStore {
               },
             },
             ...[...kpiChange].map(([date, moved]) => kpiUpdate(this.tableName, state.tenantId, state.claimId, date, moved)),
+            ...lookups.map((lookup) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: { ...claimLookupKey(state.tenantId, lookup.kind, lookup.digest, isClaim(state) ? state.serviceFrom : '', state.claimId), kind: 'claim-lookup', claimId: state.claimId },
+              },
+            })),
           ],
         }),
       );
@@ -286,6 +351,38 @@ export class ClaimStore {
       if ((error as Error).name === 'TransactionConflictException') throw new ClaimVersionConflictError('concurrent transaction');
       throw error;
     }
+  }
+
+  /**
+   * Ids of the claims a lookup names, newest date of service first, at most `limit`; `more` when others remain. The
+   * claims may no longer carry the value: a caller reads them and checks.
+   */
+  async lookup(tenantId: string, lookup: ClaimLookup, limit: number): Promise<{ claimIds: string[]; more: boolean }> {
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': partitionKey },
+        ExpressionAttributeValues: { ':pk': claimLookupKey(tenantId, lookup.kind, lookup.digest)[partitionKey] },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return { claimIds: Items.map((item) => item.claimId as string), more: LastEvaluatedKey !== undefined };
+  }
+
+  /** The claims of a tenant among `claimIds` (those unknown, awaiting submission or unreadable left out), in no order. */
+  async getMany(tenantId: string, claimIds: readonly string[]): Promise<StoredClaim[]> {
+    const items = await batchGet(this.client, this.tableName, [...new Set(claimIds)].map((id) => claimKey(tenantId, id)));
+    return items.flatMap((item) => {
+      try {
+        const { state, version } = readStored(item);
+        return isClaim(state) && state.tenantId === tenantId ? [{ claim: state, version }] : [];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** One page of a shard's open claims, in claim-id order; pass the returned cursor to continue. */

@@ -13,6 +13,11 @@ export interface ClaimAction {
   readonly callReference?: string;
   readonly appealLevel?: string;
   readonly nextFollowUpOn?: string;
+  /** A manager let the follow-up date pass a deadline. */
+  readonly followUpPastDeadline?: boolean;
+  /** A write-off request, approval or decline: the amount and reason. */
+  readonly writeOffCents?: number;
+  readonly writeOffReason?: string;
 }
 
 export interface AuditEntry {
@@ -29,8 +34,20 @@ const actionCountPrefix = 'actions:';
 
 /** The action's own fields, without the item's keys. */
 const actionOf = (item: Record<string, unknown>): ClaimAction => {
-  const { actionId, type, outcome, userId, at, callReference, appealLevel, nextFollowUpOn } = item as unknown as ClaimAction;
-  return { actionId, type, outcome, userId, at, ...(callReference ? { callReference } : {}), ...(appealLevel ? { appealLevel } : {}), ...(nextFollowUpOn ? { nextFollowUpOn } : {}) };
+  const { actionId, type, outcome, userId, at, callReference, appealLevel, nextFollowUpOn, followUpPastDeadline, writeOffCents, writeOffReason } = item as unknown as ClaimAction;
+  return {
+    actionId,
+    type,
+    outcome,
+    userId,
+    at,
+    ...(callReference ? { callReference } : {}),
+    ...(appealLevel ? { appealLevel } : {}),
+    ...(nextFollowUpOn ? { nextFollowUpOn } : {}),
+    ...(followUpPastDeadline ? { followUpPastDeadline } : {}),
+    ...(writeOffCents !== undefined ? { writeOffCents } : {}),
+    ...(writeOffReason ? { writeOffReason } : {}),
+  };
 };
 
 export class HistoryStore {

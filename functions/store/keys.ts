@@ -86,6 +86,12 @@ export const runKey = (tenantId: string, runDate: string) => ({
   [tableDesign.sortKey]: 'RUN',
 });
 
+/** The tenant's latest completed night (an older night is refused). */
+export const latestRunKey = (tenantId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#RUNS`,
+  [tableDesign.sortKey]: 'LATEST',
+});
+
 export const rejectedEventKey = (tenantId: string, receivedOn: string, receivedAt: string, messageId: string) => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#REJECTED#${receivedOn}`,
   [tableDesign.sortKey]: `${receivedAt}#${messageId}`,
@@ -140,4 +146,20 @@ export const kpiDayKey = (tenantId: string, date: string, slice: number) => ({
 export const queueTotalsKey = (tenantId: string, queue = '', slice?: number) => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#QUEUETOTALS`,
   [tableDesign.sortKey]: slice === undefined ? queue : `${queue}#${String(slice).padStart(2, '0')}`,
+});
+
+/**
+ * Where a claim is found by one of its values (a payer claim number, a patient account number, a last name with a
+ * date of birth): one partition per value, kept as a digest of the normalized value so the value itself is in no
+ * key, and one item per claim, newest date of service first. Without `claimId`: the partition alone.
+ */
+export const claimLookupKey = (tenantId: string, kind: string, digest: string, serviceFrom = '', claimId = '') => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#LOOKUP#${kind}#${digest}`,
+  [tableDesign.sortKey]: claimId ? `${serviceFrom}#${claimId}` : '',
+});
+
+/** A user's use of a rate-limited request (e.g. claim search) in a tenant: one small counter item per user and limit. */
+export const rateLimitKey = (tenantId: string, userId: string, limit: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#RATE#${userId}`,
+  [tableDesign.sortKey]: limit,
 });

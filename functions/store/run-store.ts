@@ -7,7 +7,7 @@ import { addTally, type Tally } from '../domain/night-summary.js';
 import { shardLabel } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
 import { conditionally, forEachItem, isConditionFailure } from './dynamo-helpers.js';
-import { runKey, runSegmentKey } from './keys.js';
+import { latestRunKey, runKey, runSegmentKey } from './keys.js';
 
 export interface NightlyRunRecord {
   readonly tenantId: string;
@@ -314,5 +314,26 @@ export class RunStore {
         }),
       ),
     );
+  }
+
+  /** Records `runDate` as the tenant's latest completed night, unless a later one already is. */
+  async markLatestCompleted(tenantId: string, runDate: string): Promise<void> {
+    await conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: latestRunKey(tenantId),
+          UpdateExpression: 'SET latestCompleted = :date, kind = :kind',
+          ConditionExpression: 'attribute_not_exists(latestCompleted) OR latestCompleted <= :date',
+          ExpressionAttributeValues: { ':date': runDate, ':kind': 'latest-run' },
+        }),
+      ),
+    );
+  }
+
+  /** The tenant's latest completed night, if any. */
+  async latestCompleted(tenantId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: latestRunKey(tenantId), ConsistentRead: true }));
+    return Item?.latestCompleted as string | undefined;
   }
 }

@@ -17,9 +17,10 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CalendarDate } from '../domain/calendar.js';
 import { contribution, prunableCounters, sumQueueTotals, totalsDelta, type QueueFigures, type TotalsDelta, type TotalsView } from '../domain/queue-totals.js';
+import { overdueSince } from '../domain/overdue.js';
 import { shardOf } from '../domain/shards.js';
 import { followUpQueues, type FollowUpQueue } from '../domain/tenant-settings.js';
-import type { Reason, WorkItemPlan } from '../domain/work-item.js';
+import type { Reason, WorkItemMarks, WorkItemPlan, WriteOffRequest } from '../domain/work-item.js';
 import { TransientError } from '../shared/errors.js';
 import { tableDesign } from '../shared/resources.js';
 import { batchGet, forEachItem, isConditionFailure } from './dynamo-helpers.js';
@@ -38,15 +39,68 @@ export interface WorkItem extends WorkItemPlan {
   readonly assignedManually?: boolean;
   /** The biller's next follow-up date (pend). */
   readonly followUpOn?: CalendarDate;
+  /** A manager accepted the pend past a deadline. */
+  readonly followUpPastDeadline?: boolean;
+  /** A write-off request waiting for a manager. */
+  readonly writeOffRequest?: WriteOffRequest;
+  /** The last day a biller or manager recorded an action on the claim (overdue counts from it). */
+  readonly lastActionOn?: CalendarDate;
   readonly leasedBy?: string;
   readonly leaseExpiresAt?: string;
 }
+
+/** What a listing keeps of a queue or assignee index: every condition given must hold. */
+export interface WorkItemFilter {
+  readonly queue?: FollowUpQueue;
+  readonly payerId?: string;
+  readonly claimStatus?: string;
+  /** Service dates within [serviceOnOrAfter, serviceOnOrBefore]. */
+  readonly serviceOnOrAfter?: CalendarDate;
+  readonly serviceOnOrBefore?: CalendarDate;
+  readonly minCents?: number;
+  readonly maxCents?: number;
+}
+
+const filterExpression = (filter: WorkItemFilter): { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined => {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const add = (attribute: string, operator: string, value: unknown): void => {
+    if (value === undefined) return;
+    const i = parts.length;
+    names[`#f${i}`] = attribute;
+    values[`:f${i}`] = value;
+    parts.push(`#f${i} ${operator} :f${i}`);
+  };
+  add('queue', '=', filter.queue);
+  add('payerId', '=', filter.payerId);
+  add('claimStatus', '=', filter.claimStatus);
+  add('serviceFrom', '>=', filter.serviceOnOrAfter);
+  add('serviceThrough', '<=', filter.serviceOnOrBefore);
+  add('dollarsCents', '>=', filter.minCents);
+  add('dollarsCents', '<=', filter.maxCents);
+  return parts.length ? { expression: parts.join(' AND '), names, values } : undefined;
+};
+
+/** Changes to what billers and managers set on an item: a value sets it, null removes it. */
+export interface MarkChanges {
+  readonly followUpOn?: CalendarDate | null;
+  readonly followUpPastDeadline?: true | null;
+  readonly writeOffRequest?: WriteOffRequest | null;
+  readonly lastActionOn?: CalendarDate;
+}
+
+/** What billers and managers set on the item, as the plan takes it. */
+export const marksOf = (item: WorkItem | undefined): WorkItemMarks =>
+  item
+    ? { ...(item.followUpOn ? { followUpOn: item.followUpOn } : {}), ...(item.followUpPastDeadline ? { followUpPastDeadline: true } : {}), ...(item.writeOffRequest ? { writeOffRequest: item.writeOffRequest } : {}) }
+    : {};
 
 /** Sort key in the queue and assignee indexes: highest priority first, then the nearest deadline, then claim. */
 export const rankKey = (plan: Pick<WorkItemPlan, 'priority' | 'dueOn'>, claimId: string): string =>
   `${String(9999 - plan.priority).padStart(4, '0')}#${plan.dueOn ?? '9999-12-31'}#${claimId}`;
 
-const planFields = ['queue', 'category', 'dollarsCents', 'dueOn', 'priority', 'reasons', 'assignee', 'payerId'] as const;
+const planFields = ['queue', 'category', 'dollarsCents', 'dueOn', 'priority', 'reasons', 'assignee', 'payerId', 'payerName', 'serviceFrom', 'serviceThrough', 'claimStatus', 'balanceCents'] as const;
 
 /** JSON with object keys sorted: DynamoDB does not keep the order of a map's keys. */
 const canonical = (value: unknown): string =>
@@ -79,8 +133,15 @@ export const totalsView = (item: WorkItem | undefined): TotalsView | undefined =
         openedOn: item.openedOn,
         ...(item.dueOn ? { dueOn: item.dueOn } : {}),
         ...(item.leasedBy && item.leaseExpiresAt ? { leaseExpiresAt: item.leaseExpiresAt } : {}),
+        ...overdueOf(item),
       }
     : undefined;
+
+/** The item's overdue date for the totals (overdue.ts decides it from its dates and its last action). */
+const overdueOf = (item: Pick<WorkItem, 'openedOn' | 'followUpOn' | 'dueOn' | 'lastActionOn'>): { overdueSince?: CalendarDate } => {
+  const since = overdueSince(item);
+  return since ? { overdueSince: since } : {};
+};
 
 /**
  * The condition that the lease is still as read: the totals delta counts the lease as it was read, and a lease
@@ -135,15 +196,15 @@ export class WorkItemStore {
   }
 
   /** One page of a queue's open work items, highest priority first. */
-  pageQueue(tenantId: string, queue: FollowUpQueue, limit: number, cursor?: Record<string, unknown>): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
+  pageQueue(tenantId: string, queue: FollowUpQueue, limit: number, cursor?: Record<string, unknown>, filter?: WorkItemFilter): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
     const { workQueue } = tableDesign.indexes;
-    return this.pageIndex(workQueue, queueIndexKey(tenantId, queue, '')[workQueue.partitionKey]!, limit, cursor);
+    return this.pageIndex(workQueue, queueIndexKey(tenantId, queue, '')[workQueue.partitionKey]!, limit, cursor, filter);
   }
 
   /** One page of the open work items assigned to one assignee (`biller:<id>`, `team:<name>` or `pool`), best first. */
-  pageAssignee(tenantId: string, assignee: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
+  pageAssignee(tenantId: string, assignee: string, limit: number, cursor?: Record<string, unknown>, filter?: WorkItemFilter): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
     const { assigneeQueue } = tableDesign.indexes;
-    return this.pageIndex(assigneeQueue, assigneeIndexKey(tenantId, assignee, '')[assigneeQueue.partitionKey]!, limit, cursor);
+    return this.pageIndex(assigneeQueue, assigneeIndexKey(tenantId, assignee, '')[assigneeQueue.partitionKey]!, limit, cursor, filter);
   }
 
   async get(tenantId: string, claimId: string): Promise<WorkItem | undefined> {
@@ -205,19 +266,42 @@ export class WorkItemStore {
     return (await this.commit(item.tenantId, item.claimId, write, new Map())) === 'done';
   }
 
-  /** Sets the biller's next follow-up date (pend); the item's plan is redone right after. */
-  async setFollowUp(item: Pick<WorkItem, 'tenantId' | 'claimId'>, followUpOn: CalendarDate): Promise<boolean> {
-    const write: WorkWrite = {
-      Update: {
-        TableName: this.tableName,
-        Key: workItemKey(item.tenantId, item.claimId),
-        UpdateExpression: 'SET followUpOn = :on',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': tableDesign.partitionKey },
-        ExpressionAttributeValues: { ':on': followUpOn },
-      },
-    };
-    return (await this.commit(item.tenantId, item.claimId, write, new Map())) === 'done';
+  /**
+   * Sets what a biller or manager decided on the item (a pend, a manager's consent to a pend past a deadline, a
+   * write-off request, the day of the last action; null removes one), on the version the caller read: false when the
+   * item changed since (read it again). The version moves, so a nightly write planned before it cannot undo it.
+   */
+  async setMarks(item: WorkItem, marks: MarkChanges): Promise<boolean> {
+    const sets: string[] = ['version = :next'];
+    const removes: string[] = [];
+    const values: Record<string, unknown> = { ':next': item.version + 1, ':expected': item.version };
+    const marked: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(marks)) {
+      if (value === undefined) continue;
+      marked[name] = value === null ? undefined : value;
+      if (value === null) removes.push(name);
+      else {
+        sets.push(`${name} = :${name}`);
+        values[`:${name}`] = value;
+      }
+    }
+    return this.change(item.tenantId, item.claimId, item, this.clock().toISOString(), (current) => {
+      if (current?.version !== item.version) return undefined;
+      const seen = leaseAsRead(current);
+      return {
+        write: {
+          Update: {
+            TableName: this.tableName,
+            Key: workItemKey(item.tenantId, item.claimId),
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            ConditionExpression: `version = :expected AND ${seen.expression}`,
+            ExpressionAttributeValues: { ...values, ...seen.values },
+          },
+        },
+        // A pend or an action moves the item's overdue date in its queue's totals.
+        after: totalsView({ ...current, ...marked } as WorkItem),
+      };
+    });
   }
 
   /**
@@ -277,8 +361,17 @@ export class WorkItemStore {
       version: (previous?.version ?? 0) + 1,
       // What billers set survives a close and reopen.
       ...(previous?.followUpOn ? { followUpOn: previous.followUpOn } : {}),
+      ...(previous?.followUpPastDeadline ? { followUpPastDeadline: true } : {}),
+      ...(previous?.writeOffRequest ? { writeOffRequest: previous.writeOffRequest } : {}),
+      ...(previous?.lastActionOn ? { lastActionOn: previous.lastActionOn } : {}),
     };
-    const after: TotalsView = { queue: plan.queue, dollarsCents: plan.dollarsCents, openedOn: on, ...(plan.dueOn ? { dueOn: plan.dueOn } : {}) };
+    const after: TotalsView = {
+      queue: plan.queue,
+      dollarsCents: plan.dollarsCents,
+      openedOn: on,
+      ...(plan.dueOn ? { dueOn: plan.dueOn } : {}),
+      ...overdueOf({ openedOn: on, ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(previous?.followUpOn ? { followUpOn: previous.followUpOn } : {}), ...(previous?.lastActionOn ? { lastActionOn: previous.lastActionOn } : {}) }),
+    };
     return this.change(tenantId, claimId, previous, this.clock().toISOString(), (current) => {
       if (current?.version !== previous?.version) return undefined;
       const seen = leaseAsRead(current);
@@ -308,13 +401,18 @@ export class WorkItemStore {
       ':reasons': JSON.stringify(plan.reasons),
       ':assignee': assignee,
       ':payer': plan.payerId,
+      ':payerName': plan.payerName,
+      ':serviceFrom': plan.serviceFrom,
+      ':serviceThrough': plan.serviceThrough,
+      ':claimStatus': plan.claimStatus,
+      ':balance': plan.balanceCents,
       ':on': on,
       ':next': item.version + 1,
       ':expected': item.version,
       ':open': 'open',
       ...Object.fromEntries(Object.entries(index).map(([name, value]) => [`:${name}`, value])),
     };
-    const sets = ['queue = :queue', 'dollarsCents = :dollars', 'priority = :priority', 'reasons = :reasons', 'assignee = :assignee', 'payerId = :payer', 'updatedOn = :on', 'version = :next', '#status = :open', ...Object.keys(index).map((name) => `${name} = :${name}`)];
+    const sets = ['queue = :queue', 'dollarsCents = :dollars', 'priority = :priority', 'reasons = :reasons', 'assignee = :assignee', 'payerId = :payer', 'payerName = :payerName', 'serviceFrom = :serviceFrom', 'serviceThrough = :serviceThrough', 'claimStatus = :claimStatus', 'balanceCents = :balance', 'updatedOn = :on', 'version = :next', '#status = :open', ...Object.keys(index).map((name) => `${name} = :${name}`)];
     const removes: string[] = ['closedOn'];
     if (plan.category) {
       sets.push('category = :category');
@@ -340,7 +438,7 @@ export class WorkItemStore {
           },
         },
         // The lease stays on the item, and with it in its new queue.
-        after: { queue: plan.queue, dollarsCents: plan.dollarsCents, openedOn: current.openedOn, ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(lease ? { leaseExpiresAt: lease } : {}) },
+        after: { queue: plan.queue, dollarsCents: plan.dollarsCents, openedOn: current.openedOn, ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(lease ? { leaseExpiresAt: lease } : {}), ...overdueOf({ ...current, dueOn: plan.dueOn }) },
       };
     });
   }
@@ -545,23 +643,40 @@ export class WorkItemStore {
   }
 
   private async pageIndex(
-    index: { readonly name: string; readonly partitionKey: string },
+    index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string },
     partition: string,
     limit: number,
     cursor?: Record<string, unknown>,
+    filter: WorkItemFilter = {},
   ): Promise<{ items: WorkItem[]; cursor?: Record<string, unknown> }> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': index.partitionKey },
-        ExpressionAttributeValues: { ':p': partition },
-        Limit: limit,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    return { items: (result.Items ?? []).map(fromItem), ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+    const where = filterExpression(filter);
+    const items: Record<string, unknown>[] = [];
+    let start = cursor;
+    // A filter drops items after DynamoDB counts them against the limit: read on until the page is full, a few reads at most.
+    for (let reads = 0; reads < (where ? 8 : 1); reads++) {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': index.partitionKey, ...where?.names },
+          ExpressionAttributeValues: { ':p': partition, ...where?.values },
+          ...(where ? { FilterExpression: where.expression } : {}),
+          Limit: where ? Math.max(limit, 100) : limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      start = result.LastEvaluatedKey;
+      if (!start || items.length >= limit) break;
+    }
+    if (items.length > limit) {
+      // The page ends at its last item: the next starts right after it.
+      items.length = limit;
+      const last = items[limit - 1]!;
+      start = Object.fromEntries([tableDesign.partitionKey, tableDesign.sortKey, index.partitionKey, index.sortKey].map((name) => [name, last[name]]));
+    }
+    return { items: items.map(fromItem), ...(start ? { cursor: start } : {}) };
   }
 
   private indexAttributes(tenantId: string, claimId: string, plan: Pick<WorkItemPlan, 'queue' | 'assignee' | 'priority' | 'dueOn'>): Record<string, string> {

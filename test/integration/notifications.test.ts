@@ -183,16 +183,21 @@ describe('the emails of a night', () => {
   });
 
   it('sends the corrected digest and reminders again, once, when an operator re-runs a night', async () => {
-    const subject = `Follow-up digest: Test practice ${practice}, 2026-11-21`;
-    await runNight(runtime.startNightly, client, tableName, config.tenants.slice(0, 1), '2026-11-21', 60_000, true);
+    // The latest completed night (2026-11-25) can be re-run; an older one is refused (issue 13 item 7: it rolled the
+    // queues back and emailed a stale digest after the current one).
+    const [older] = await runNight(runtime.startNightly, client, tableName, config.tenants.slice(0, 1), '2026-11-21', 60_000, true);
+    expect(older!.outcome).toBe('older-than-latest');
+    const subject = `Follow-up digest: Test practice ${practice}, 2026-11-25`;
+    await runNight(runtime.startNightly, client, tableName, config.tenants.slice(0, 1), '2026-11-25', 60_000, true);
     expect(await waitForEmails(manager, subject, 2)).toHaveLength(2);
-    const remindersOfTheNight = async () => (await emailsTo(ana, 'Your follow-up work')).filter((e) => e.body.text?.includes('your follow-up work for 2026-11-21'));
+    const remindersOfTheNight = async () => (await emailsTo(ana, 'Your follow-up work')).filter((e) => e.body.text?.includes('your follow-up work for 2026-11-25'));
     await waitFor(async () => ((await remindersOfTheNight()).length >= 2 ? true : undefined), 30_000, 'the re-run night reminder');
     const before = attemptsSoFar();
-    await sendTo('notifications', { kind: 'run-complete', tenantId: practice, runDate: '2026-11-21' });
+    await sendTo('notifications', { kind: 'run-complete', tenantId: practice, runDate: '2026-11-25' });
     await processed(before, 3);
     expect(await emailsTo(manager, subject)).toHaveLength(2);
     expect(await remindersOfTheNight()).toHaveLength(2);
+    expect(await emailsTo(manager, `Follow-up digest: Test practice ${practice}, 2026-11-21`)).toHaveLength(1);
   });
 
   it('alerts when a night is not complete by its time (the watch schedule), and when it completes', async () => {

@@ -2,8 +2,9 @@
 // full scan of the queue indexes gives, a failed or repeated write changes no total, and 50 leases at once count 50.
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daysBetween, localDateAt } from '../../functions/domain/calendar.js';
+import { addDays, daysBetween, localDateAt } from '../../functions/domain/calendar.js';
 import { claimEvent } from '../../functions/domain/claim-events.js';
+import { isOverdue } from '../../functions/domain/overdue.js';
 import { followUpQueues } from '../../functions/domain/tenant-settings.js';
 import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
@@ -45,6 +46,7 @@ const fullScan = async (now: Date) => {
         oldestOpenedOn: items.map((i) => i.openedOn).sort()[0] ?? null,
         nearDeadline: items.filter((i) => i.dueOn !== undefined && daysBetween(today, i.dueOn) <= 14).length,
         leased: items.filter((i) => i.leasedBy && (i.leaseExpiresAt ?? '') > at).length,
+        overdue: items.filter((i) => isOverdue(i, today)).length,
       };
     }),
   );
@@ -90,8 +92,8 @@ describe('queue totals', () => {
 
   it('follow leases, renewals, releases, actions that close or move an item, and reassignments', async () => {
     const tokens = await Promise.all([biller(2), biller(3), biller(4)]);
-    const taken: Array<{ claimId: string; queue: string }> = [];
-    for (const token of tokens) taken.push((await (await call('POST', '/work-items/next', token, {})).json()) as { claimId: string; queue: string });
+    const taken: Array<{ claimId: string; queue: string; daysLeft?: number }> = [];
+    for (const token of tokens) taken.push((await (await call('POST', '/work-items/next', token, {})).json()) as { claimId: string; queue: string; daysLeft?: number });
     const denial = (await (await call('POST', '/work-items/next', await biller(5), { queue: 'denials' })).json()) as { claimId: string };
     const rejection = (await (await call('POST', '/work-items/next', await biller(6), { queue: 'rejections' })).json()) as { claimId: string };
     await expectTotalsMatchScan();
@@ -107,11 +109,17 @@ describe('queue totals', () => {
     const corrected = await call('POST', `/claims/${rejection.claimId}/actions?tenant=${tenant}`, await biller(6), { type: 'corrected-claim-sent', outcome: 'fixed the NPI' });
     expect(corrected.status).toBe(201);
     // A pend re-plans a leased item in place.
-    const pended = await call('POST', `/claims/${taken[2]!.claimId}/actions?tenant=${tenant}`, tokens[2]!, { type: 'status-check', outcome: 'in process', nextFollowUpOn: '2099-01-01' });
+    // (Not past the item's deadline, which the API refuses: issue 13.)
+    const left = taken[2]!.daysLeft;
+    const pendOn = addDays(localDateAt(new Date().toISOString(), timeZone), left !== undefined && left >= 1 ? Math.min(left, 30) : 30);
+    const pended = await call('POST', `/claims/${taken[2]!.claimId}/actions?tenant=${tenant}`, tokens[2]!, { type: 'status-check', outcome: 'in process', nextFollowUpOn: pendOn });
     expect(pended.status).toBe(201);
     await expectTotalsMatchScan();
 
     const [item] = await store.listQueue(tenant, 'no-response');
+    // Work is assigned to the roster only (issue 13): biller-77 joins it.
+    const admin = await auth.sign({ sub: 'admin-1', email: 'a@x.example', roles: ['admin'], tenants: [tenant] });
+    expect((await call('PUT', `/config/settings?tenant=${tenant}`, admin, { billers: [{ userId: 'biller-77', email: 'b77@x.example' }] })).status).toBe(200);
     expect((await call('POST', `/work-items/${item!.claimId}/assign?tenant=${tenant}`, await manager(), { assignee: 'biller:biller-77' })).status).toBe(200);
     await expectTotalsMatchScan();
   });

@@ -137,7 +137,12 @@ describe('work items', () => {
 
   it('lets a manager, and only a manager, reassign work; the new assignee sees it as theirs', async () => {
     const manager = await auth.sign({ sub: 'manager-1', email: 'm@x.example', roles: ['manager'], tenants: [tenantA, tenantB] });
-    const [item] = await new WorkItemStore(documentClient(), localStack().tableName).listQueue(tenantA, 'rejections');
+    const store = new WorkItemStore(documentClient(), localStack().tableName);
+    const [item] = (await Promise.all(followUpQueues.map((queue) => store.listQueue(tenantA, queue)))).flat().filter((i) => i.assignee === 'pool');
+    // Work goes only to the roster (issue 13 item 6): biller-77 joins it first.
+    const admin = await auth.sign({ sub: 'admin-1', email: 'a@x.example', roles: ['admin'], tenants: [tenantA] });
+    const settings = await (await call('GET', `/config/settings?tenant=${tenantA}`, admin)).json();
+    expect((await call('PUT', `/config/settings?tenant=${tenantA}`, admin, { ...settings, billers: [...settings.billers, { userId: 'biller-77', email: 'b77@x.example' }] })).status).toBe(200);
     expect((await call('POST', `/work-items/${item!.claimId}/assign?tenant=${tenantA}`, await biller(1), { assignee: 'biller:biller-77' })).status).toBe(403);
     expect((await call('POST', `/work-items/${item!.claimId}/assign?tenant=${tenantA}`, manager, { assignee: 'somebody' })).status).toBe(400);
     const response = await call('POST', `/work-items/${item!.claimId}/assign?tenant=${tenantA}`, manager, { assignee: 'biller:biller-77' });

@@ -27,6 +27,9 @@ describe('calendar', () => {
     expect(isCalendarDate('2026-02-29')).toBe(false);
     expect(isCalendarDate('2026-13-01')).toBe(false);
     expect(isCalendarDate('2026-1-01')).toBe(false);
+    // Gregorian leap years: every 4th, not every 100th, yet every 400th; months of 30 and 31 days.
+    expect(['2000-02-29', '2028-02-29', '2026-01-31', '2026-12-31'].map(isCalendarDate)).toEqual([true, true, true, true]);
+    expect(['1900-02-29', '2100-02-29', '2026-04-31', '2026-00-10', '2026-06-00', '2026-02-30'].map(isCalendarDate)).toEqual([false, false, false, false, false, false]);
   });
 });
 

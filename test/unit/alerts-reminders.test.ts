@@ -49,23 +49,26 @@ describe('alerts', () => {
 
 describe('the biller reminder tally', () => {
   it('counts due work per queue, deadlines within 14 days, overdue work and the oldest overdue item', () => {
+    // Overdue (issue 13 item 3): the follow-up date (a pend, else opened + 7 days) or the deadline's lead time (7 days
+    // before it) passed before today, and nobody acted on or after it. Was "opened before today" (4 of these 5).
     const tally = new ReminderTally('2026-11-24');
-    tally.add({ queue: 'denials', dollarsCents: 50_000, openedOn: '2026-11-24', dueOn: '2026-12-08' }); // due today, deadline in 14 days
-    tally.add({ queue: 'denials', dollarsCents: 20_000, openedOn: '2026-11-10', dueOn: '2026-12-09' }); // 14 days waiting, deadline in 15
-    tally.add({ queue: 'no-response', dollarsCents: 9_000, openedOn: '2026-11-01' }); // 23 days waiting
-    tally.add({ queue: 'rejections', dollarsCents: 1_000, openedOn: '2026-11-20', dueOn: '2026-11-20' }); // deadline passed
+    tally.add({ queue: 'denials', dollarsCents: 50_000, openedOn: '2026-11-24', dueOn: '2026-12-08' }); // touch by 12-01, lead time from 12-01: not overdue
+    tally.add({ queue: 'denials', dollarsCents: 20_000, openedOn: '2026-11-10', dueOn: '2026-12-09' }); // touch by 11-17 passed: 7 days overdue
+    tally.add({ queue: 'denials', dollarsCents: 30_000, openedOn: '2026-11-01', lastActionOn: '2026-11-20' }); // touch by 11-08, acted 11-20: not overdue
+    tally.add({ queue: 'no-response', dollarsCents: 9_000, openedOn: '2026-11-01' }); // touch by 11-08 passed: 16 days overdue
+    tally.add({ queue: 'rejections', dollarsCents: 1_000, openedOn: '2026-11-20', dueOn: '2026-11-20' }); // lead time from 11-13: 11 days overdue
     tally.add({ queue: 'rejections', dollarsCents: 7_000, openedOn: '2026-10-01', followUpOn: '2026-11-30' }); // pended: not due
     expect(tally.reminder()).toEqual({
-      count: 4,
-      cents: 80_000,
+      count: 5,
+      cents: 110_000,
       byQueue: [
         { queue: 'rejections', count: 1, cents: 1_000 },
-        { queue: 'denials', count: 2, cents: 70_000 },
+        { queue: 'denials', count: 3, cents: 100_000 },
         { queue: 'no-response', count: 1, cents: 9_000 },
       ],
       nearDeadline: 1,
       overdue: 3,
-      oldestOverdue: { days: 23, queue: 'no-response', cents: 9_000 },
+      oldestOverdue: { days: 16, queue: 'no-response', cents: 9_000 },
     });
   });
 

@@ -5,8 +5,8 @@ import { claimFromEvents, isClaim, type Claim } from '../../functions/domain/cla
 import type { ClaimEvent } from '../../functions/domain/claim-events.js';
 import { clocksOf, daysLeft } from '../../functions/domain/clocks.js';
 import { limitsFor } from '../../functions/domain/payer-rules.js';
-import { defaultTenantSettings, tenantSettings, type TenantSettings } from '../../functions/domain/tenant-settings.js';
-import { describeReason, planWorkItem, priorityOf } from '../../functions/domain/work-item.js';
+import { defaultTenantSettings, isOnRoster, tenantSettings, type TenantSettings } from '../../functions/domain/tenant-settings.js';
+import { deadlineBefore, describeReason, nextStepOf, planWorkItem, priorityOf } from '../../functions/domain/work-item.js';
 import { acknowledged, adjudicated, appealed, parse, raw, rejected, status, submitted } from './claim-fixtures.js';
 
 const claimOf = (...events: ClaimEvent[]): Claim => {
@@ -173,7 +173,8 @@ describe('routing', () => {
     // Was dollarsCents 10,000 (the duplicate's CO-45 and PR counted twice, issue 12 item 2): paid 6,000 × 2 = 12,000
     // against 10,000 − 1,500 PR − 2,500 CO-45 = 6,000 owed: 6,000 to refund, to the primary payer.
     expect(planWorkItem(twice, settings(), '2026-10-28')).toMatchObject({ queue: 'credit-balance', dollarsCents: 6_000, reasons: [{ code: 'credit-balance', cents: 6_000, payerOrder: 1, payerName: 'Aetna' }] });
-    expect(planWorkItem(claimOf(submitted()), settings(), '2026-12-28')).toMatchObject({ queue: 'timely-filing-expired', dueOn: '2026-12-27' });
+    // Was queue timely-filing-expired: a passed filing limit is reviewed in deadline-passed (issue 13 item 1).
+    expect(planWorkItem(claimOf(submitted()), settings(), '2026-12-28')).toMatchObject({ queue: 'deadline-passed', dueOn: '2026-12-27' });
   });
 
   it('routes a payer request for information as missing-information work', () => {
@@ -186,8 +187,8 @@ describe('ranking and assignment', () => {
     expect(priorityOf('denials', 100_000, 5, 0)).toBeGreaterThan(priorityOf('denials', 100_000, 50, 0));
     expect(priorityOf('denials', 100_000, 50, 0)).toBeGreaterThan(priorityOf('denials', 10_000, 50, 0));
     expect(priorityOf('no-response', 10_000, undefined, 4)).toBeGreaterThan(priorityOf('no-response', 10_000, undefined, 0));
-    // A large denial closing in 5 days: 20 (queue) + 30 ($1,000) + 35 (<= 7 days) = 85.
-    expect(priorityOf('denials', 100_000, 5, 0)).toBe(85);
+    // A large denial closing in 5 days: 100 (recoverable floor, issue 13 item 1) + 20 (queue) + 30 ($1,000) + 35 (<= 7 days) = 185.
+    expect(priorityOf('denials', 100_000, 5, 0)).toBe(185);
   });
 
   it('keeps the priority steady from one night to the next unless a deadline band or bucket changes', () => {
@@ -219,5 +220,62 @@ describe('denial labels', () => {
     const { denialLabel } = await import('../../functions/domain/denials.js');
     expect(denialLabel({ group: 'OA', carc: '18' })).toBe('OA-18: Exact duplicate claim/service');
     expect(denialLabel({ group: 'CO', carc: '45' })).toBe('CO-45: Charge exceeds fee schedule/maximum allowable or contracted/legislated fee arrangement');
+  });
+});
+
+describe('deadlines passed, pends and write-off requests (issue 13)', () => {
+  // The commercial fixture claim denied CO-197 on a remit of 2026-10-20: its first-level appeal window is 180 days,
+  // 2026-10-20 + 180 = 2027-04-18 (Oct 11, Nov 41, Dec 72, Jan 103, Feb 131, Mar 162, Apr 18 → 180).
+  const denied = claimOf(submitted(), ack, denial('197'));
+
+  it('moves a denial whose appeal window closed to deadline-passed, ranked below every recoverable claim', () => {
+    const dead = planWorkItem(denied, settings(), '2027-04-19')!;
+    expect(dead).toMatchObject({ queue: 'deadline-passed', dueOn: '2027-04-18', dollarsCents: 10_000, reasons: [{ code: 'deadline-passed', kind: 'appeal', dueOn: '2027-04-18', level: 'first' }, { code: 'denied', carc: '197' }] });
+    // $100: floor(10 × log10(1 + 100)) = 20 points, nothing else.
+    expect(dead.priority).toBe(20);
+    expect(describeReason(dead.reasons[0]!, '2027-04-19')).toBe('first appeal closed 1 day ago (2027-04-18): nothing left to recover unless you can prove timely filing; review for write-off');
+    // Two days before: 100 (floor) + 20 (denials) + 20 ($100) + 35 (<= 7 days) + 12 (age 200 days: the fifth bucket, 4 × 3) = 187.
+    const soon = planWorkItem(denied, settings(), '2027-04-16')!;
+    expect(soon).toMatchObject({ queue: 'denials', dueOn: '2027-04-18', priority: 187 });
+    // The largest dead claim ($10,000,000: 60 points) still ranks below the smallest recoverable one (110 at least).
+    expect(priorityOf('deadline-passed', 1_000_000_000, -1, 4)).toBe(60);
+    expect(priorityOf('appeal-pending', 0, undefined, 0)).toBe(110);
+  });
+
+  it('keeps a coding denial in denials while its appeal window is open, though the filing limit passed', () => {
+    // CARC 4 (coding): a corrected claim within timely filing (2026-09-28 + 90 days = 2026-12-27) or an appeal (2027-04-18).
+    const coding = claimOf(submitted(), ack, denial('4'));
+    expect(planWorkItem(coding, settings(), '2027-01-05')).toMatchObject({ queue: 'denials', dueOn: '2027-04-18' });
+    expect(planWorkItem(coding, settings(), '2027-04-19')).toMatchObject({ queue: 'deadline-passed', dueOn: '2027-04-18' });
+  });
+
+  it('keeps a pend even within 7 days of the deadline, and brings the work back for a deadline before the pend date', () => {
+    // 2027-04-13: 5 days left. A pend to 2027-04-15 was dropped before (the deadline came within 7 days).
+    expect(planWorkItem(denied, settings(), '2027-04-13', { followUpOn: '2027-04-15' })).toBeUndefined();
+    expect(planWorkItem(denied, settings(), '2027-04-15', { followUpOn: '2027-04-15' })).toMatchObject({ queue: 'denials' });
+    // A pend past the deadline (never accepted by the API without a manager) does not hide the deadline...
+    expect(planWorkItem(denied, settings(), '2027-04-13', { followUpOn: '2027-05-01' })).toMatchObject({ queue: 'denials' });
+    // ...unless a manager accepted it.
+    expect(planWorkItem(denied, settings(), '2027-04-13', { followUpOn: '2027-05-01', followUpPastDeadline: true })).toBeUndefined();
+    expect(deadlineBefore(planWorkItem(denied, settings(), '2027-04-13'), '2027-04-13')).toEqual({ dueOn: '2027-04-18', name: 'first appeal deadline' });
+    expect(deadlineBefore(planWorkItem(denied, settings(), '2027-04-19'), '2027-04-19')).toBeUndefined();
+  });
+
+  it('puts a write-off request in the managers\u2019 write-off-approval queue with its amount and reason', () => {
+    const request = { cents: 4_000, reason: 'small-balance' as const, requestedBy: 'ana', requestedOn: '2026-10-22' };
+    const plan = planWorkItem(denied, settings(), '2026-10-22', { writeOffRequest: request })!;
+    expect(plan).toMatchObject({ queue: 'write-off-approval', assignee: 'managers', dollarsCents: 4_000, reasons: [{ code: 'write-off-requested', ...request }, { code: 'denied' }] });
+    expect(nextStepOf(plan)).toBe('approve or decline the write-off');
+    expect(describeReason(plan.reasons[0]!, '2026-10-22')).toBe('write-off of $40.00 (small-balance) requested by ana on 2026-10-22: approve or decline');
+  });
+
+  it('carries what a biller needs on the row: payer name, service dates, claim status, balance', () => {
+    expect(planWorkItem(denied, settings(), '2026-10-21')).toMatchObject({ payerName: 'Aetna', serviceFrom: '2026-09-28', serviceThrough: '2026-09-28', claimStatus: 'denied', balanceCents: 10_000 });
+  });
+
+  it('assigns only to the roster: the pool, a biller in the settings, or one of their teams', () => {
+    const roster = tenantSettings.parse({ billers: [{ userId: 'ana', email: 'ana@x.example', teams: ['denials'] }] });
+    expect(['pool', 'biller:ana', 'team:denials'].map((a) => isOnRoster(roster, a))).toEqual([true, true, true]);
+    expect(['biller:nobody-here', 'team:aetna', 'managers'].map((a) => isOnRoster(roster, a))).toEqual([false, false, false]);
   });
 });

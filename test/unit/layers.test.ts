@@ -9,14 +9,17 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** What each layer may import (itself included); a layer is a folder under functions/, or lib/ or bin/. */
 const allowed: Record<string, readonly string[]> = {
   'functions/domain': ['functions/domain'],
+  // Clearinghouse files: pure reading and mapping onto the claim-event contract, beside the domain.
+  'functions/x12': ['functions/x12', 'functions/domain'],
   'functions/shared': ['functions/shared', 'functions/domain'],
   'functions/notify': ['functions/notify', 'functions/shared', 'functions/domain'],
   'functions/store': ['functions/store', 'functions/shared', 'functions/domain'],
-  'functions/services': ['functions/services', 'functions/store', 'functions/notify', 'functions/shared', 'functions/domain'],
-  'functions/api': ['functions/api', 'functions/services', 'functions/store', 'functions/notify', 'functions/shared', 'functions/domain'],
+  'functions/services': ['functions/services', 'functions/x12', 'functions/store', 'functions/notify', 'functions/shared', 'functions/domain'],
+  'functions/api': ['functions/api', 'functions/x12', 'functions/services', 'functions/store', 'functions/notify', 'functions/shared', 'functions/domain'],
   'functions/handlers': [
     'functions/handlers',
     'functions/api',
+    'functions/x12',
     'functions/services',
     'functions/store',
     'functions/notify',

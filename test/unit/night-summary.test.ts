@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { claimFromEvents, isClaim, type Claim } from '../../functions/domain/claim.js';
 import type { ClaimEvent } from '../../functions/domain/claim-events.js';
 import { addTally, summarizeNight, tallyClaim, type Tally } from '../../functions/domain/night-summary.js';
-import { defaultTenantSettings, tenantSettings } from '../../functions/domain/tenant-settings.js';
+import { defaultTenantSettings, followUpQueues, tenantSettings } from '../../functions/domain/tenant-settings.js';
 import { planWorkItem } from '../../functions/domain/work-item.js';
 import { acknowledged, adjudicated, submitted } from './claim-fixtures.js';
 
@@ -30,9 +30,18 @@ describe('the night tally', () => {
     expect(near['ar:over90']).toBeUndefined();
     const far = tallyOf(claim, '2026-12-01');
     expect(far['risk:timely-filing']).toBeUndefined();
-    // Past the deadline it is not "at risk" any more: it is in the timely-filing-expired queue.
+    // Past the deadline it is not "at risk" any more: it is in the deadline-passed review queue (issue 13 item 1).
     expect(tallyOf(claim, '2026-12-28')['risk:timely-filing']).toBeUndefined();
-    expect(tallyOf(claim, '2027-01-05')).toMatchObject({ 'ar:over90': 10_000, 'ar:bucket:91-120': 10_000, 'backlog:queue:timely-filing-expired': 1 });
+    expect(tallyOf(claim, '2027-01-05')).toMatchObject({ 'ar:over90': 10_000, 'ar:bucket:91-120': 10_000, 'backlog:queue:deadline-passed': 1 });
+  });
+
+  it('counts the overdue backlog as the reminder does: a follow-up date passed with nobody acting since', () => {
+    // Opened 2026-10-10: due for a first touch by 10-17, passed on 10-21; the appeal deadline (2027-04-18) is far.
+    const open = { status: 'open' as const, queue: 'denials' as const, assignee: 'pool', openedOn: '2026-10-10' };
+    expect(tallyOf(denied, '2026-10-21', open)['backlog:overdue:denials']).toBe(1);
+    // Someone acted on 10-18, after 10-17: not overdue. Opened tonight: not overdue either.
+    expect(tallyOf(denied, '2026-10-21', { ...open, lastActionOn: '2026-10-18' })['backlog:overdue:denials']).toBeUndefined();
+    expect(tallyOf(denied, '2026-10-21')['backlog:overdue:denials']).toBeUndefined();
   });
 
   it('counts a denial as new only when it was not already in the denials queue', () => {
@@ -87,6 +96,7 @@ describe('the night summary', () => {
     'backlog:assignee-cents:pool': 5_000,
     'backlog:assignee:biller:ana': 3,
     'backlog:assignee-cents:biller:ana': 9_000,
+    'backlog:overdue:denials': 2,
   };
 
   it('reads the summed tally back as figures: every bucket in order, payers and denials by dollars', () => {
@@ -113,8 +123,8 @@ describe('the night summary', () => {
       { category: 'authorization', count: 1, cents: 9_000 },
       { category: 'coding', count: 2, cents: 5_000 },
     ]);
-    expect(night.backlogByQueue).toHaveLength(8);
-    expect(night.backlogByQueue.find((q) => q.queue === 'denials')).toEqual({ queue: 'denials', count: 3, cents: 14_000 });
+    expect(night.backlogByQueue).toHaveLength(followUpQueues.length);
+    expect(night.backlogByQueue.find((q) => q.queue === 'denials')).toEqual({ queue: 'denials', count: 3, cents: 14_000, overdue: 2 });
     expect(night.backlogByAssignee).toEqual([
       { assignee: 'biller:ana', count: 3, cents: 9_000 },
       { assignee: 'pool', count: 2, cents: 5_000 },

@@ -87,16 +87,17 @@ describe('summing the slices into GET /queues figures', () => {
   it('adds up the slices of a queue; the oldest is the earliest opened date still counted', () => {
     const slices = [
       // Slice 0: three items of $10, $20, $30; one opened 2026-10-01 moved away since (its counter is 0).
-      { queue: 'denials', count: 3, dollarsCents: 6_000, 'o_2026-10-01': 0, 'o_2026-10-05': 2, 'o_2026-11-01': 1, 'd_2026-11-20': 1, 'd_2026-12-05': 1, 'd_2026-12-06': 1, l_1795275000: 1, l_1795272000: 1 },
+      { queue: 'denials', count: 3, dollarsCents: 6_000, 'o_2026-10-01': 0, 'o_2026-10-05': 2, 'o_2026-11-01': 1, 'd_2026-11-20': 1, 'd_2026-12-05': 1, 'd_2026-12-06': 1, 'v_2026-11-21': 1, l_1795275000: 1, l_1795272000: 1 },
       // Slice 7: one item of $5, no deadline.
-      { queue: 'denials', count: 1, dollarsCents: 500, 'o_2026-09-30': 1, rev: 12 },
-      { queue: 'rejections', count: 0, dollarsCents: 0, 'o_2026-11-01': 0 },
+      { queue: 'denials', count: 1, dollarsCents: 500, 'o_2026-09-30': 1, 'v_2026-10-07': 1, rev: 12 },
+      { queue: 'rejections', count: 0, dollarsCents: 0, 'o_2026-11-01': 0, 'v_2026-11-21': 0 },
     ];
     // Today 2026-11-21 (Chicago) + 14 = 2026-12-05: overdue 11-20 and 12-05 are near, 12-06 is not.
     // Leases: 1795275000 (15:30Z) is live at 15:00Z, 1795272000 (14:40Z) expired.
     expect(Object.fromEntries(sumQueueTotals(slices, '2026-11-21', at))).toEqual({
-      denials: { count: 4, dollarsCents: 6_500, oldestOpenedOn: '2026-09-30', nearDeadline: 2, leased: 1 },
-      rejections: { count: 0, dollarsCents: 0, oldestOpenedOn: null, nearDeadline: 0, leased: 0 },
+      // Overdue: the item whose follow-up date (2026-10-07) passed before today; one due for it today is not yet.
+      denials: { count: 4, dollarsCents: 6_500, oldestOpenedOn: '2026-09-30', nearDeadline: 2, leased: 1, overdue: 1 },
+      rejections: { count: 0, dollarsCents: 0, oldestOpenedOn: null, nearDeadline: 0, leased: 0, overdue: 0 },
     });
   });
 });

@@ -1,0 +1,41 @@
+// When follow-up work is overdue: its follow-up date, or the start of its deadline's lead time, has passed and
+// nobody has acted on it since. One definition for the biller's reminder, the managers' digest and GET /queues.
+import { addDays, daysBetween, type CalendarDate } from './calendar.js';
+
+/** A deadline's work is due this many days before it (the week a biller needs to appeal, resubmit or file). */
+export const deadlineLeadDays = 7;
+/** Work nobody pended is due for a first touch within this many days of coming due (opening). */
+export const firstTouchDays = 7;
+
+/** What overdue needs to know of a work item. */
+export interface OverdueView {
+  readonly openedOn: CalendarDate;
+  /** The biller's pend date, when they set one; else the work is due for a touch `firstTouchDays` after it opened. */
+  readonly followUpOn?: CalendarDate;
+  readonly dueOn?: CalendarDate;
+  readonly lastActionOn?: CalendarDate;
+}
+
+/** The dates whose passing, with nobody acting since, makes the work overdue. */
+const triggers = (work: OverdueView): CalendarDate[] => [work.followUpOn ?? addDays(work.openedOn, firstTouchDays), ...(work.dueOn ? [addDays(work.dueOn, -deadlineLeadDays)] : [])];
+
+/**
+ * The date that passed unanswered (the earliest follow-up date or lead-time start nobody acted on or after), or
+ * undefined when the work is not overdue and will not become so without a new date: overdue from the day after it.
+ */
+export const overdueSince = (work: OverdueView): CalendarDate | undefined =>
+  triggers(work)
+    .filter((date) => work.lastActionOn === undefined || work.lastActionOn < date)
+    .sort()[0];
+
+/** Overdue on `today`: a date passed (before today) and nobody acted on or after it. */
+export const isOverdue = (work: OverdueView, today: CalendarDate): boolean => {
+  const since = overdueSince(work);
+  return since !== undefined && since < today;
+};
+
+/** Days overdue on `today` (0 when not overdue). */
+export const daysOverdue = (work: OverdueView, today: CalendarDate): number => {
+  const since = overdueSince(work);
+  return since !== undefined && since < today ? daysBetween(since, today) : 0;
+};
