@@ -17,12 +17,15 @@ export interface Handlers {
   readonly api: ApiHandler;
 }
 
-/** The environment CDK gives the functions, pointed at the local stack. */
-export const functionEnvironment = (stackEnv: Record<string, string>, config: AppConfig): Record<string, string> => ({
+/**
+ * The environment CDK gives the functions, pointed at the local stack. Emails link to `appBaseUrl`: the running local
+ * API's URL when there is one (the port it was started on), else the stage configuration's.
+ */
+export const functionEnvironment = (stackEnv: Record<string, string>, config: AppConfig, appBaseUrl = config.appBaseUrl): Record<string, string> => ({
   ...stackEnv,
   STAGE: 'local',
   SHARD_COUNT: String(config.shardCount),
-  APP_BASE_URL: config.appBaseUrl,
+  APP_BASE_URL: appBaseUrl,
   SENDER_ADDRESS: config.senderAddress,
   [tenantDirectoryEnv]: encodeTenantDirectory(config.tenants),
   POWERTOOLS_SERVICE_NAME: 'claim-followup',
@@ -68,6 +71,8 @@ export const loadHandlers = async (env: Record<string, string>): Promise<Handler
 export interface RuntimeOptions {
   readonly stack: LocalStack;
   readonly config: AppConfig;
+  /** Where emails link to: the local API's URL; the configuration's appBaseUrl when absent. */
+  readonly appBaseUrl?: string;
   /** Seconds before a failed message is retried (Lambda: the full visibility timeout). */
   readonly retryAfterSeconds?: number;
   readonly concurrency?: Partial<Record<QueueKey, number>>;
@@ -88,7 +93,7 @@ const functionNames: Record<QueueKey, string> = { ingest: 'ingest-claim-events',
 
 export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
   const { stack, config } = options;
-  const handlers = await loadHandlers(functionEnvironment(stack.env, config));
+  const handlers = await loadHandlers(functionEnvironment(stack.env, config, options.appBaseUrl));
   const sqs = new SQSClient({ ...localClientConfig(stack.endpoints.sqs), useQueueUrlAsEndpoint: false });
   const sources: SqsEventSource[] = [];
   for (const key of queueKeys) {

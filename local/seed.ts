@@ -26,9 +26,9 @@ const demoBillers = [{ userId: 'demo-biller', email: 'biller@demo.example', disp
 
 /** Demo settings: who works what, a few contracted rates so underpayments show, and alert thresholds to try. */
 export const demoSettings = {
-  alerts: { percentArOver90Above: 25, timelyFilingRiskCentsAbove: 500_000, deadLettersNotEmpty: true, runCompleteBy: '06:00' },
+  alerts: { percentArOver90Above: 15, timelyFilingRiskCentsAbove: 500_000, deadLettersNotEmpty: true, runCompleteBy: '06:00' },
   assignmentRules: [
-    { queue: 'denials', minDollarsCents: 50_000, assignee: 'biller:demo-biller' },
+    { queue: 'denials', minDollarsCents: 20_000, assignee: 'biller:demo-biller' },
     { queue: 'rejections', assignee: 'team:front-end' },
     { queue: 'credit-balance', assignee: 'team:refunds' },
   ],

@@ -90,13 +90,17 @@ Dev tokens (valid 12 h; signed with the local key):
     ${await token('biller')}
   manager (${users.manager.tenants.join(', ')}):
     ${await token('manager')}
+  admin   (${users.admin.tenants.join(', ')}; for /config/settings):
+    ${await token('admin')}
 
 Try:  curl -H "Authorization: Bearer <biller token>" "${system.apiUrl}/work-items?tenant=${config.tenants[0]!.id}&queue=denials&limit=5"
       curl -X POST -H "Authorization: Bearer <biller token>" "${system.apiUrl}/work-items/next"
       curl -H "Authorization: Bearer <manager token>" "${system.apiUrl}/reports/aging?tenant=${config.tenants[0]!.id}&groupBy=payer"
+      curl -H "Authorization: Bearer <admin token>" "${system.apiUrl}/config/settings?tenant=${config.tenants[0]!.id}"
       npm run nightly -- --tenant ${config.tenants[0]!.id} --date <YYYY-MM-DD>   (in another terminal)
       open ${system.stack.endpoints.ses}/   for the night's emails: managers' digests (manager@demo.example gets one
-      across both practices), the demo biller's reminder, and alerts (thresholds in the practice settings)
+      across both practices), the demo biller's reminder, and alerts (thresholds in the practice settings);
+      their links open this API (${system.apiUrl}) and need a token above as a Bearer header
 
 Press Ctrl-C to stop.`);
 } catch (error) {

@@ -66,7 +66,9 @@ export const startLocalSystem = async (options: LocalSystemOptions): Promise<Loc
       ? await seedDemoData(documentClient, stack.tableName, options.config, options.today, options.seedProgress)
       : 0;
 
-    const runtime = await startRuntime({ stack, config: options.config, onError: (queue, error) => options.onError?.(queue, error) });
+    // The night's emails link to this system's own API, on the port it is started on.
+    const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+    const runtime = await startRuntime({ stack, config: options.config, appBaseUrl: apiUrl, onError: (queue, error) => options.onError?.(queue, error) });
     stops.push(() => runtime.stop());
 
     const auth = await createDevAuth(options.dataDir ? join(options.dataDir, 'jwt-signing-key.json') : undefined);
@@ -88,7 +90,7 @@ export const startLocalSystem = async (options: LocalSystemOptions): Promise<Loc
       });
       stops.push(async () => watch.stop());
     }
-    return { stack, runtime, documentClient, auth, apiUrl: `http://127.0.0.1:${options.apiPort}`, seededClaims, stop };
+    return { stack, runtime, documentClient, auth, apiUrl, seededClaims, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -204,7 +204,8 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
         reasons: [{ code: 'denied', group: denial.group, carc: denial.carc, rarcs: denial.rarcs, category: denial.category, ...(denial.patientNotRecognized ? { patientNotRecognized: true as const } : {}) }],
       };
     }
-    if (expected !== undefined && expected - received >= settings.underpaymentThresholdCents) {
+    // Under appeal the payer is deciding again: what it paid is not yet its last word.
+    if (expected !== undefined && claim.status !== 'appealed' && expected - received >= settings.underpaymentThresholdCents) {
       return { queue: 'underpaid', dollarsCents: expected - received, deadlines: [], reasons: [{ code: 'underpaid', expectedCents: expected, receivedCents: received }] };
     }
     const secondary = clock('secondary-filing');

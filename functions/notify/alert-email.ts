@@ -1,6 +1,6 @@
 // An alert to managers: a threshold crossed, or cleared. The figure and the threshold, what to do, a link.
 import { describeAlert, type AlertReading } from '../domain/alerts.js';
-import { appLink, email, figures, link, paragraph, type Email } from './html.js';
+import { appLink, email, figures, links, paragraph, type Email } from './html.js';
 
 export const alertEmail = (reading: AlertReading, tenant: { id: string; name: string }, appBaseUrl: string): Email => {
   const { title, what, advice } = describeAlert(reading);
@@ -13,7 +13,7 @@ export const alertEmail = (reading: AlertReading, tenant: { id: string; name: st
         { label: 'Threshold', value: reading.threshold },
       ]),
       paragraph(reading.crossed ? `You will hear again when it clears, not every night while it stays crossed. ${advice}` : advice),
-      link('Open the work queues', appLink(appBaseUrl, '/queues', { tenant: tenant.id })),
+      ...links([['Open the work queues', appLink(appBaseUrl, '/queues', { tenant: tenant.id })]]),
     ],
     'You receive this alert as a manager of the practice in claim-followup; thresholds are in the practice settings.',
   );

@@ -2,10 +2,9 @@
 // Counts, dollars, buckets, payer and biller names, links: never a patient or claim identifier.
 import { categoryTitles } from '../domain/denials.js';
 import { portfolioTotals, type TenantDigest } from '../domain/digest.js';
-import { wholeDollars } from '../domain/money.js';
 import { timelyFilingRiskDays } from '../domain/night-summary.js';
 import { queueTitles } from '../domain/tenant-settings.js';
-import { appLink, barChart, email, figures, heading, link, paragraph, table, warnColor, type Email, type Section } from './html.js';
+import { appLink, barChart, email, figures, heading, links, money, paragraph, splitTable, table, warnColor, type Email, type Section } from './html.js';
 
 /** Payers shown by name in the chart; the rest are summed as "All other payers". */
 export const payersShown = 8;
@@ -26,10 +25,10 @@ const headline = (d: TenantDigest): Section => {
   const { ar, timelyFilingRisk, newDenials } = d.night;
   const denials = newDenials.reduce((s, r) => s + r.count, 0);
   return figures([
-    { label: 'AR outstanding', value: wholeDollars(ar.totalCents), note: count(ar.claims, 'claim') },
+    { label: 'AR outstanding', value: money(ar.totalCents), note: count(ar.claims, 'claim') },
     { label: '% AR over 90 days', value: `${ar.percentOver90.toFixed(1)}%`, note: change(d.percentOver90Change), warn: (d.percentOver90Change ?? 0) > 0 },
-    { label: `Timely-filing risk (${timelyFilingRiskDays} days)`, value: wholeDollars(timelyFilingRisk.cents), note: count(timelyFilingRisk.claims, 'claim'), warn: timelyFilingRisk.cents > 0 },
-    { label: 'New denials', value: denials.toLocaleString('en-US'), note: wholeDollars(newDenials.reduce((s, r) => s + r.cents, 0)) },
+    { label: `Timely-filing risk (${timelyFilingRiskDays} days)`, value: money(timelyFilingRisk.cents), note: count(timelyFilingRisk.claims, 'claim'), warn: timelyFilingRisk.cents > 0 },
+    { label: 'New denials', value: denials.toLocaleString('en-US'), note: money(newDenials.reduce((s, r) => s + r.cents, 0)) },
   ]);
 };
 
@@ -51,8 +50,8 @@ const arByBucket = (d: TenantDigest): Section[] => {
   const { ar } = d.night;
   return [
     heading('AR by aging bucket (days since date of service)'),
-    barChart(ar.byBucket.map((row) => ({ label: `${row.bucket} days`, value: row.cents, shown: wholeDollars(row.cents) }))),
-    table(['Bucket', 'Dollars', 'Share'], ar.byBucket.map((row) => [`${row.bucket} days`, wholeDollars(row.cents), share(row.cents, ar.totalCents)])),
+    barChart(ar.byBucket.map((row) => ({ label: `${row.bucket} days`, value: row.cents, shown: money(row.cents) }))),
+    table(['Bucket', 'Dollars', 'Share'], ar.byBucket.map((row) => [`${row.bucket} days`, money(row.cents), share(row.cents, ar.totalCents)])),
   ];
 };
 
@@ -63,18 +62,18 @@ const arByPayer = (d: TenantDigest): Section[] => {
   const rows = [...top.map((r) => ({ label: r.payer, cents: r.cents })), ...(rest > 0 ? [{ label: 'All other payers', cents: rest }] : [])];
   return [
     heading('AR by payer'),
-    barChart(rows.map((r) => ({ label: r.label, value: r.cents, shown: wholeDollars(r.cents) }))),
-    table(['Payer', 'Dollars', 'Share'], rows.map((r) => [r.label, wholeDollars(r.cents), share(r.cents, ar.totalCents)]), 'No AR outstanding.'),
+    barChart(rows.map((r) => ({ label: r.label, value: r.cents, shown: money(r.cents) }))),
+    table(['Payer', 'Dollars', 'Share'], rows.map((r) => [r.label, money(r.cents), share(r.cents, ar.totalCents)]), 'No AR outstanding.'),
   ];
 };
 
 const work = (d: TenantDigest): Section[] => [
   heading('Denials opened since the previous night'),
-  table(['Category', 'Claims', 'Dollars'], d.night.newDenials.map((r) => [categoryTitles[r.category], r.count.toLocaleString('en-US'), wholeDollars(r.cents)]), 'No new denials.'),
+  table(['Category', 'Claims', 'Dollars'], d.night.newDenials.map((r) => [categoryTitles[r.category], r.count.toLocaleString('en-US'), money(r.cents)]), 'No new denials.'),
   heading('Backlog per queue'),
-  table(['Queue', 'Items', 'Dollars'], d.night.backlogByQueue.map((r) => [queueTitles[r.queue], r.count.toLocaleString('en-US'), wholeDollars(r.cents)])),
+  table(['Queue', 'Items', 'Dollars'], d.night.backlogByQueue.map((r) => [queueTitles[r.queue], r.count.toLocaleString('en-US'), money(r.cents)])),
   heading('Backlog per biller'),
-  table(['Assigned to', 'Items', 'Dollars'], d.backlogByAssignee.map((r) => [r.name, r.count.toLocaleString('en-US'), wholeDollars(r.cents)]), 'No open work.'),
+  table(['Assigned to', 'Items', 'Dollars'], d.backlogByAssignee.map((r) => [r.name, r.count.toLocaleString('en-US'), money(r.cents)]), 'No open work.'),
   heading('Work done the day before'),
   table(['Biller', 'Actions'], d.workDone.map((r) => [r.name, r.actions.toLocaleString('en-US')]), 'No actions were recorded.'),
 ];
@@ -98,7 +97,8 @@ const health = (d: TenantDigest): Section[] => {
   ];
 };
 
-const footer = 'You receive this digest as a manager of the practice in claim-followup. It holds counts and dollars only, never patient information.';
+const footer = (practices: 'one' | 'several'): string =>
+  `You receive this digest as a manager of ${practices === 'one' ? 'the practice' : 'these practices'} in claim-followup. It holds counts and dollars only, never patient information.`;
 
 /** One practice's digest. */
 export const managerDigestEmail = (d: TenantDigest, appBaseUrl: string): Email =>
@@ -112,10 +112,12 @@ export const managerDigestEmail = (d: TenantDigest, appBaseUrl: string): Email =
       ...arByPayer(d),
       ...work(d),
       ...health(d),
-      link('Open the work queues', appLink(appBaseUrl, '/queues', { tenant: d.tenantId })),
-      link('Open the aging report by payer', appLink(appBaseUrl, '/reports/aging', { tenant: d.tenantId, groupBy: 'payer' })),
+      ...links([
+        ['Open the work queues', appLink(appBaseUrl, '/queues', { tenant: d.tenantId })],
+        ['Open the aging report by payer', appLink(appBaseUrl, '/reports/aging', { tenant: d.tenantId, groupBy: 'payer' })],
+      ]),
     ],
-    footer,
+    footer('one'),
   );
 
 /** One digest across the practices of a manager of several: a row per practice, totals, links. */
@@ -123,10 +125,10 @@ export const portfolioDigestEmail = (digests: readonly TenantDigest[], runDate: 
   const totals = portfolioTotals(digests);
   const rows = digests.map((d) => [
     d.tenantName,
-    wholeDollars(d.night.ar.totalCents),
+    money(d.night.ar.totalCents),
     `${d.night.ar.percentOver90.toFixed(1)}%`,
     d.percentOver90Change === undefined ? 'n/a' : `${d.percentOver90Change > 0 ? '+' : ''}${d.percentOver90Change.toFixed(1)}`,
-    wholeDollars(d.night.timelyFilingRisk.cents),
+    money(d.night.timelyFilingRisk.cents),
     d.night.newDenials.reduce((s, r) => s + r.count, 0).toLocaleString('en-US'),
     d.night.backlogByQueue.reduce((s, r) => s + r.count, 0).toLocaleString('en-US'),
   ]);
@@ -135,20 +137,24 @@ export const portfolioDigestEmail = (digests: readonly TenantDigest[], runDate: 
     `Your practices: follow-up digest for ${runDate}`,
     [
       figures([
-        { label: 'AR outstanding', value: wholeDollars(totals.arCents), note: `${digests.length} practices` },
+        { label: 'AR outstanding', value: money(totals.arCents), note: `${digests.length} practices` },
         { label: '% AR over 90 days', value: `${totals.percentOver90.toFixed(1)}%` },
-        { label: `Timely-filing risk (${timelyFilingRiskDays} days)`, value: wholeDollars(totals.timelyFilingRiskCents), warn: totals.timelyFilingRiskCents > 0 },
+        { label: `Timely-filing risk (${timelyFilingRiskDays} days)`, value: money(totals.timelyFilingRiskCents), warn: totals.timelyFilingRiskCents > 0 },
         { label: 'New denials', value: totals.newDenials.toLocaleString('en-US') },
       ]),
       heading('AR by practice'),
-      barChart(digests.map((d) => ({ label: d.tenantName, value: d.night.ar.totalCents, shown: wholeDollars(d.night.ar.totalCents) }))),
+      barChart(digests.map((d) => ({ label: d.tenantName, value: d.night.ar.totalCents, shown: money(d.night.ar.totalCents) }))),
       heading('% AR over 90 days by practice'),
       barChart(digests.map((d) => ({ label: d.tenantName, value: d.night.ar.percentOver90, shown: `${d.night.ar.percentOver90.toFixed(1)}%` })), warnColor),
       heading('Practices'),
-      table(['Practice', 'AR', '% > 90', 'Change (pts)', 'TF risk', 'New denials', 'Backlog'], rows),
+      // Seven columns do not fit a phone: in HTML, AR and its age in one table, deadlines and work in another.
+      splitTable(['Practice', 'AR', '% > 90', 'Change (pts)', 'TF risk', 'New denials', 'Backlog'], rows, [
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
       paragraph('Each practice also gets its own digest with the details.'),
-      ...digests.map((d) => link(`${d.tenantName}: work queues`, appLink(appBaseUrl, '/queues', { tenant: d.tenantId }))),
+      ...links(digests.map((d) => [`${d.tenantName}: work queues`, appLink(appBaseUrl, '/queues', { tenant: d.tenantId })] as const)),
     ],
-    footer,
+    footer('several'),
   );
 };

@@ -1,12 +1,17 @@
 // The pieces every email is built from: an HTML part made of tables with inline styles (what every mail client,
 // Outlook included, renders the same) and a plain-text part with the same content. No script, no images, no
-// external resource: bars are table cells with a width and a background color.
+// external resource: bars are table cells with a width and a background color. Every part fits a 390 px phone
+// screen without scrolling sideways: figures wrap onto more rows, table cells and chart labels wrap their words.
+import { wholeDollars } from '../domain/money.js';
 
 export interface Email {
   readonly subject: string;
   readonly html: string;
   readonly text: string;
 }
+
+/** Money in every email, one way: whole dollars, "$1,235" (the alerts' figures come formatted the same). */
+export const money = (cents: number): string => wholeDollars(cents);
 
 export const escapeHtml = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -39,29 +44,53 @@ export const link = (label: string, href: string): Section => ({
   text: `${label}: ${href}`,
 });
 
-/** Headline figures side by side (label over value), each with an optional note under it. */
-export const figures = (items: ReadonlyArray<{ label: string; value: string; note?: string; warn?: boolean }>): Section => ({
-  html: `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:8px 0"><tr>${items
-    .map(
-      (item) =>
-        `<td valign="top" style="${font};padding:10px 12px;border:1px solid ${rule};width:${Math.floor(100 / items.length)}%">` +
-        `<div style="font-size:12px;color:${muted}">${escapeHtml(item.label)}</div>` +
-        `<div style="font-size:20px;font-weight:bold;color:${item.warn ? warnColor : ink}">${escapeHtml(item.value)}</div>` +
-        (item.note ? `<div style="font-size:12px;color:${muted}">${escapeHtml(item.note)}</div>` : '') +
-        `</td>`,
-    )
-    .join('')}</tr></table>`,
-  text: items.map((item) => `${item.label}: ${item.value}${item.note ? ` (${item.note})` : ''}`).join('\n'),
-});
+/** What a link needs until the web app exists: it opens the API, which wants the reader's token. */
+export const apiLinksNote = 'These links open the claim-followup API; send your token as a Bearer header (Authorization: Bearer <token>).';
+
+/** The email's links into the system, then one line on what they need. */
+export const links = (items: ReadonlyArray<readonly [label: string, href: string]>): Section[] => [
+  ...items.map(([label, href]) => link(label, href)),
+  { html: `<p style="${font};font-size:12px;color:${muted};margin:0 0 10px">${escapeHtml(apiLinksNote)}</p>`, text: apiLinksNote },
+];
+
+/** Width of the email's content column (640 less its padding): what the figures share. */
+const contentWidth = 592;
+
+/**
+ * Headline figures side by side (label over value), each with an optional note under it and a rule on its left. Each
+ * has a largest width and wraps onto the next row when the screen is narrower (on a phone, two to a row); Outlook,
+ * which ignores those widths, gets them in a row from a table only it reads.
+ */
+export const figures = (items: ReadonlyArray<{ label: string; value: string; note?: string; warn?: boolean }>): Section => {
+  const width = Math.floor(contentWidth / items.length);
+  const outlook = (html: string): string => `<!--[if mso]>${html}<![endif]-->`;
+  const box = (item: (typeof items)[number]): string =>
+    `<div style="display:inline-block;vertical-align:top;box-sizing:border-box;width:100%;max-width:${width}px;${font};line-height:1.35;padding:4px 12px 4px 10px;margin:0 0 10px;border-left:3px solid ${rule}">` +
+    `<div style="font-size:12px;color:${muted}">${escapeHtml(item.label)}</div>` +
+    `<div style="font-size:20px;font-weight:bold;color:${item.warn ? warnColor : ink}">${escapeHtml(item.value)}</div>` +
+    (item.note ? `<div style="font-size:12px;color:${muted}">${escapeHtml(item.note)}</div>` : '') +
+    `</div>`;
+  return {
+    html:
+      `<div data-figures="${items.length}" style="font-size:0;line-height:0;margin:8px 0">` +
+      outlook(`<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td valign="top" width="${width}">`) +
+      items.map(box).join(outlook(`</td><td valign="top" width="${width}">`)) +
+      outlook('</td></tr></table>') +
+      `</div>`,
+    text: items.map((item) => `${item.label}: ${item.value}${item.note ? ` (${item.note})` : ''}`).join('\n'),
+  };
+};
 
 export type Align = 'left' | 'right';
 
-/** A table of text cells; the first column is left-aligned, the rest right-aligned unless told. */
+const cellStyle = (tag: 'th' | 'td', align: Align, padding = '5px 10px'): string =>
+  `${font};font-size:13px;padding:${padding};border-bottom:1px solid ${rule};color:${tag === 'th' ? muted : ink};text-align:${align}${tag === 'th' ? ';font-weight:bold' : ''}`;
+
+/** A table of text cells; the first column is left-aligned, the rest right-aligned. */
 export const table = (headers: readonly string[], rows: ReadonlyArray<readonly string[]>, empty = 'None.'): Section => {
   if (rows.length === 0) return paragraph(empty);
   const align = (i: number): Align => (i === 0 ? 'left' : 'right');
-  const cell = (value: string, i: number, tag: 'th' | 'td') =>
-    `<${tag} align="${align(i)}" style="${font};font-size:13px;padding:5px 10px;border-bottom:1px solid ${rule};color:${tag === 'th' ? muted : ink};text-align:${align(i)}${tag === 'th' ? ';font-weight:bold' : ''}">${escapeHtml(value)}</${tag}>`;
+  const cell = (value: string, i: number, tag: 'th' | 'td') => `<${tag} align="${align(i)}" style="${cellStyle(tag, align(i))}">${escapeHtml(value)}</${tag}>`;
   const html =
     `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:4px 0 8px">` +
     `<tr>${headers.map((h, i) => cell(h, i, 'th')).join('')}</tr>` +
@@ -70,6 +99,34 @@ export const table = (headers: readonly string[], rows: ReadonlyArray<readonly s
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (row: readonly string[]) => row.map((v, i) => (align(i) === 'left' ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
   return { html, text: [line(headers), ...rows.map(line)].join('\n') };
+};
+
+/**
+ * A table with too many columns for a phone (390 px): in HTML, one table per group of its figure columns, one
+ * under the other, each row's name (the first column) on a line of its own above its figures, so no name, however
+ * long, widens a table; in plain text, the one table.
+ */
+export const splitTable = (headers: readonly string[], rows: ReadonlyArray<readonly string[]>, groups: ReadonlyArray<readonly number[]>, empty = 'None.'): Section => {
+  const whole = table(headers, rows, empty);
+  if (rows.length === 0) return whole;
+  const part = (columns: readonly number[]): string => {
+    const padding = (i: number) => `5px ${i === columns.length - 1 ? 0 : 10}px 5px 10px`;
+    const cells = (values: readonly string[], tag: 'th' | 'td') =>
+      values.map((value, i) => `<${tag} align="right" style="${cellStyle(tag, 'right', padding(i))}">${escapeHtml(value)}</${tag}>`).join('');
+    return (
+      `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:4px 0 12px">` +
+      `<tr>${cells(columns.map((c) => headers[c]!), 'th')}</tr>` +
+      rows
+        .map(
+          (row) =>
+            `<tr><td colspan="${columns.length}" style="${font};font-size:13px;font-weight:bold;color:${ink};padding:6px 0 0">${escapeHtml(row[0] ?? '')}</td></tr>` +
+            `<tr>${cells(columns.map((c) => row[c] ?? ''), 'td')}</tr>`,
+        )
+        .join('') +
+      `</table>`
+    );
+  };
+  return { html: groups.map(part).join(''), text: whole.text };
 };
 
 /**
@@ -89,7 +146,7 @@ export const barChart = (rows: ReadonlyArray<{ label: string; value: number; sho
             : `<td width="${percent}%" data-bar="${escapeHtml(row.label)}" style="background-color:${color};width:${percent}%;font-size:0;line-height:0;height:14px">&nbsp;</td>` +
               (percent < 100 ? `<td width="${100 - percent}%" style="width:${100 - percent}%;font-size:0;line-height:0;height:14px">&nbsp;</td>` : '');
         return (
-          `<tr><td style="${font};font-size:13px;color:${ink};padding:3px 10px 3px 0;white-space:nowrap;width:30%">${escapeHtml(row.label)}</td>` +
+          `<tr><td style="${font};font-size:13px;color:${ink};padding:3px 10px 3px 0;width:30%">${escapeHtml(row.label)}</td>` +
           `<td style="padding:3px 0;width:50%"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse"><tr>${bar}</tr></table></td>` +
           `<td align="right" style="${font};font-size:13px;color:${ink};padding:3px 0 3px 10px;white-space:nowrap;text-align:right;width:20%">${escapeHtml(row.shown)}</td></tr>`
         );

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // The managers' digest as a mail client shows it: opened in headless Chromium (the one inside the npm package
 // @sparticuz/chromium, or CHROMIUM_PATH: ./chromium.ts), checked for script and external images, its bars measured,
-// and a screenshot saved as a test artifact in test-artifacts/.
+// its width checked on a phone (390 px) and a desktop window (720 px), and screenshots saved as test artifacts in
+// test-artifacts/.
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -11,6 +12,10 @@ import { fixedDigest } from '../unit/digest-fixture.js';
 import { launchChromium } from './chromium.js';
 
 const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts');
+
+/** Two practices, as a manager of both gets them. */
+const portfolio = () =>
+  portfolioDigestEmail([fixedDigest(), fixedDigest({ tenantId: 'summit', tenantName: 'Summit Orthopedics' })], '2026-11-24', 'https://followup.example.com');
 
 let browser: Browser;
 beforeAll(async () => {
@@ -41,8 +46,8 @@ const problemsOf = async (page: Page, requests: readonly string[]): Promise<stri
   return [...inPage, ...requests.filter((url) => !/^(about|data):/.test(url)).map((url) => `request ${url}`)];
 };
 
-const open = async (html: string): Promise<{ page: Page; problems: string[] }> => {
-  const page = await browser.newPage({ viewport: { width: 720, height: 900 } });
+const open = async (html: string, width = 720): Promise<{ page: Page; problems: string[] }> => {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   await page.setContent(html, { waitUntil: 'load' });
@@ -70,11 +75,24 @@ describe('the digest in a browser', () => {
   });
 
   it('the portfolio digest too', async () => {
-    const email = portfolioDigestEmail([fixedDigest(), fixedDigest({ tenantId: 'summit', tenantName: 'Summit Orthopedics' })], '2026-11-24', 'https://followup.example.com');
-    const { page, problems } = await open(email.html);
+    const { page, problems } = await open(portfolio().html);
     expect(problems).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'portfolio-digest.png'), fullPage: true });
     await page.close();
+  });
+
+  describe.each([
+    { digest: 'single-practice', html: () => managerDigestEmail(fixedDigest(), 'https://followup.example.com').html },
+    { digest: 'portfolio', html: () => portfolio().html },
+  ])('the $digest digest', ({ digest, html }) => {
+    it.each([390, 720])('fits a window %i px wide without scrolling sideways', async (width) => {
+      const { page } = await open(html(), width);
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      expect(innerWidth).toBe(width);
+      expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+      await page.screenshot({ path: join(artifacts, `${digest}-digest-${width}.png`), fullPage: true });
+      await page.close();
+    });
   });
 
   it('the check finds a script, an external image and a CSS background (so a clean result means something)', async () => {

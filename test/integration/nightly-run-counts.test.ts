@@ -23,7 +23,7 @@ const sqs = sqsClient();
 const runDate = '2026-11-21';
 const timeZone = 'America/Chicago';
 /** More than two pages of 200 in follow-up, so a shard has a first, a middle and a last segment. */
-const claimCount = 560;
+const claimCount = 1_100;
 
 /** Stops every write once `after` writes went through: the worker process is dead from then on. */
 class Kill {

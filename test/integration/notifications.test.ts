@@ -9,6 +9,7 @@ import { wholeDollars } from '../../functions/domain/money.js';
 import { tenantSettings, type TenantSettings } from '../../functions/domain/tenant-settings.js';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { sendEmail } from '../../functions/notify/email-sender.js';
+import { apiLinksNote } from '../../functions/notify/html.js';
 import { ingestClaimEvent } from '../../functions/services/ingest-claim-event.js';
 import { notificationDeps } from '../../functions/handlers/notification-deps.js';
 import { onRunComplete, onWatch, RetryLaterError, type NotificationDeps } from '../../functions/services/notifications.js';
@@ -21,7 +22,7 @@ import { WorkItemStore } from '../../functions/store/work-item-store.js';
 import { demoClaimEvents } from '../../local/demo-data.js';
 import { localClientConfig } from '../../local/emulators.js';
 import { runNight } from '../../local/nightly-driver.js';
-import type { Runtime } from '../../local/runtime.js';
+import { functionEnvironment, type Runtime } from '../../local/runtime.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { directIngest, documentClient, localStack, sendTo, sqsClient, startTestRuntime, testConfig, uniqueTenant, waitFor, type DeliveryLog } from './harness.js';
 
@@ -118,6 +119,9 @@ describe('the emails of a night', () => {
     expect(digest!.body.text).toContain(`AR outstanding: ${wholeDollars(ar.totalArCents)} (${ar.claims} claims)`);
     expect(digest!.body.text).toContain(`% AR over 90 days: ${ar.percentOver90.toFixed(1)}% (no previous night to compare)`);
     expect(digest!.body.html).toContain('data-chart="bars"');
+    // Its links open the system's API at its base URL, and it says what they need.
+    expect(digest!.body.text).toContain(`Open the work queues: ${config.appBaseUrl}/queues?tenant=${practice}`);
+    expect(digest!.body.text).toContain(apiLinksNote);
 
     expect(await waitForEmails(owner, 'Follow-up digest: Test practice', 2)).toHaveLength(2);
     const [portfolio] = await waitForEmails(owner, 'Follow-up digest: 2 practices, 2026-11-21', 1);
@@ -136,7 +140,7 @@ describe('the emails of a night', () => {
     expect(due).toBeGreaterThan(0);
     const [reminder] = await waitForEmails(ana, 'Your follow-up work', 1);
     expect(reminder!.body.text).toContain(`${due} item${due === 1 ? ' is' : 's are'} due`);
-    expect(reminder!.body.text).toContain(`/work-items?tenant=${practice}&assignee=me`);
+    expect(reminder!.body.text).toContain(`Open your queue: ${config.appBaseUrl}/work-items?tenant=${practice}&assignee=me`);
     // Bob has nothing assigned: no email.
     expect(await emailsTo(bob)).toHaveLength(0);
     // No patient or claim identifier in any of them.
@@ -292,6 +296,16 @@ describe('sending, address by address', () => {
     await onRunComplete(d, tenantId, '2026-11-21');
     expect(await emailsTo(first, 'Follow-up digest')).toHaveLength(1);
     expect(await emailsTo(second, 'Follow-up digest')).toHaveLength(1);
+  });
+
+  it('links to the base URL it is given: the local system gives its own API URL (the port it runs on)', async () => {
+    const { tenantId, addresses, tenants } = await practiceWithNight('links', (id) => [`links@${id}.example`]);
+    await onRunComplete(deps({ tenants, appBaseUrl: 'http://127.0.0.1:4123' }), tenantId, '2026-11-21');
+    const [digest] = await emailsTo(addresses[0]!, 'Follow-up digest');
+    expect(digest!.body.text).toContain(`Open the work queues: http://127.0.0.1:4123/queues?tenant=${tenantId}`);
+    expect(digest!.body.html).toContain(`href="http://127.0.0.1:4123/reports/aging?tenant=${tenantId}&amp;groupBy=payer"`);
+    expect(functionEnvironment(localStack().env, config, 'http://127.0.0.1:4123').APP_BASE_URL).toBe('http://127.0.0.1:4123');
+    expect(functionEnvironment(localStack().env, config).APP_BASE_URL).toBe(config.appBaseUrl);
   });
 
   it('alerts on dead letters once when a message arrives, and once when the queue is empty again', async () => {

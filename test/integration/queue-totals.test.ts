@@ -73,7 +73,7 @@ const storedSlices = async () =>
 
 beforeAll(async () => {
   const claims = new ClaimStore(client, tableName, config.shardCount);
-  for (const events of demoClaimEvents({ tenantId: tenant, claims: 160, today: '2026-11-20', seed: 47 })) {
+  for (const events of demoClaimEvents({ tenantId: tenant, claims: 320, today: '2026-11-20', seed: 47 })) {
     for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
   }
   ({ runtime, auth, base, stop: stopApi } = await startTestApi(config));

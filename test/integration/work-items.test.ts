@@ -14,6 +14,8 @@ import { runNight } from '../../local/nightly-driver.js';
 import type { Runtime } from '../../local/runtime.js';
 import { directIngest, documentClient, localStack, readUtcDaysSince, startTestApi, testConfig, uniqueTenant } from './harness.js';
 
+/** Demo claims in tenant A: enough for 50 billers at once to each get an item. */
+const demoClaims = 320;
 const tenantA = uniqueTenant('work-a');
 const tenantB = uniqueTenant('work-b');
 const config = testConfig([tenantA, tenantB]);
@@ -29,7 +31,7 @@ const call = async (method: string, path: string, token: string, body?: unknown)
 
 beforeAll(async () => {
   const claims = new ClaimStore(documentClient(), localStack().tableName, config.shardCount);
-  for (const events of demoClaimEvents({ tenantId: tenantA, claims: 160, today: '2026-11-20', seed: 31 })) {
+  for (const events of demoClaimEvents({ tenantId: tenantA, claims: demoClaims, today: '2026-11-20', seed: 31 })) {
     for (const event of events) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
   }
   ({ runtime, auth, base, stop: stopApi } = await startTestApi(config));
@@ -194,7 +196,7 @@ describe('work items', () => {
     const report = (await (await call('GET', `/reports/aging?tenant=${tenantA}`, manager)).json()) as { totalArCents: number; rows: Array<{ key: string; arCents: number }>; percentOver90: number };
     const claims = new ClaimStore(documentClient(), localStack().tableName, config.shardCount);
     let expected = 0;
-    for (let n = 1; n <= 160; n++) {
+    for (let n = 1; n <= demoClaims; n++) {
       const stored = await claims.get(tenantA, `DEMO-${tenantA.replace(/^demo-/, '').slice(0, 3).toUpperCase()}-${String(n).padStart(6, '0')}`);
       if (stored?.claim.open) expected += stored.claim.money.payerBalanceCents;
     }
@@ -216,7 +218,7 @@ describe('work items', () => {
     const in90 = (d: string) => d >= addDays(report.asOf, -89) && d <= report.asOf;
     const in30 = (d: string) => d >= addDays(report.asOf, -29) && d <= report.asOf;
     const sums = { service: 0, submitted: 0, adjudicated: 0, denied: 0, paid: 0, reduced: 0 };
-    for (let n = 1; n <= 160; n++) {
+    for (let n = 1; n <= demoClaims; n++) {
       const stored = await claims.get(tenantA, `DEMO-${tenantA.replace(/^demo-/, '').slice(0, 3).toUpperCase()}-${String(n).padStart(6, '0')}`);
       for (const [date, day] of kpiContributions(stored?.claim)) {
         if (in90(date)) Object.assign(sums, { service: sums.service + day.chargesByService, submitted: sums.submitted + day.chargesBySubmission, paid: sums.paid + day.paymentsCents, reduced: sums.reduced + day.contractualCents });

@@ -4,7 +4,7 @@ import { readAlerts, alertThresholds } from '../../functions/domain/alerts.js';
 import { summarizeNight } from '../../functions/domain/night-summary.js';
 import { alertEmail } from '../../functions/notify/alert-email.js';
 import { managerDigestEmail, portfolioDigestEmail } from '../../functions/notify/digest-email.js';
-import type { Email } from '../../functions/notify/html.js';
+import { apiLinksNote, type Email } from '../../functions/notify/html.js';
 import { billerReminderEmail } from '../../functions/notify/reminder-email.js';
 import { fixedDigest } from './digest-fixture.js';
 
@@ -125,10 +125,11 @@ describe('the biller reminder', () => {
     expect(email.subject).toBe('Your follow-up work: 12 due at Lakeside Family Practice');
     expect(email.text).toContain('12 items are due, worth $12,345, including the work of team front-end.');
     expect(email.text).toContain('Deadline within 14 days: 3');
-    expect(email.text).toContain('Overdue: 5 (due before today)');
+    expect(email.text).toContain('Overdue: 5 (follow-up date or deadline lead time passed, no action since)');
     expect(email.text).toMatch(/Rejections +2 +\$345\n/);
     expect(email.text).toMatch(/Denials +10 +\$12,000\n/);
-    expect(email.text).toContain('Oldest overdue: waiting 23 days, in Denials, for $2,500.00.');
+    // Money one way in every email (it read "$2,500.00" here, "$12,345" a line above).
+    expect(email.text).toContain('Oldest overdue: waiting 23 days, in Denials, for $2,500.');
     expect(email.text).toContain('https://followup.example.com/work-items?tenant=lakeside&assignee=me');
     expect(email.html).toContain('href="https://followup.example.com/work-items?tenant=lakeside&amp;assignee=me"');
   });
@@ -153,5 +154,49 @@ describe('alerts', () => {
     expectBothParts(email);
     expect(email.subject).toBe('Cleared: AR over 90 days is back under your threshold (Lakeside Family Practice)');
     expect(email.text).toContain('Share of AR older than 90 days: 28.0%');
+  });
+});
+
+describe('every email', () => {
+  const other = fixedDigest({ tenantId: 'summit', tenantName: 'Summit Orthopedics' });
+  const thresholds = alertThresholds.parse({ timelyFilingRiskCentsAbove: 500_000 });
+  const [risk] = readAlerts(thresholds, { asOf: '2026-11-24', timelyFilingRiskCents: 1_875_050 });
+  const reminder = billerReminderEmail(
+    { count: 1, cents: 123_456, byQueue: [{ queue: 'denials', count: 1, cents: 123_456 }], nearDeadline: 0, overdue: 1, oldestOverdue: { days: 3, queue: 'denials', cents: 123_456 } },
+    { tenantId: 'lakeside', tenantName: 'Lakeside Family Practice', runDate: '2026-11-24', teams: [] },
+    base,
+  );
+  const emails: Record<string, Email> = {
+    digest: managerDigestEmail(fixedDigest(), base),
+    portfolio: portfolioDigestEmail([fixedDigest(), other], '2026-11-24', base),
+    reminder,
+    alert: alertEmail(risk!, { id: 'lakeside', name: 'Lakeside Family Practice' }, base),
+  };
+
+  it.each(Object.keys(emails))('%s: formats money one way, whole dollars with thousands separators', (name) => {
+    const { html, text } = emails[name]!;
+    const amounts = [...text.matchAll(/-?\$[\d,.]+\d/g), ...html.matchAll(/-?\$[\d,.]+\d/g)].map((m) => m[0]);
+    expect(amounts.length).toBeGreaterThan(0);
+    for (const amount of amounts) expect(amount).toMatch(/^-?\$\d{1,3}(,\d{3})*$/);
+  });
+
+  it('formats the same cents the same in a reminder, an alert and a digest', () => {
+    expect(emails.reminder!.text).toContain('$1,235');
+    expect(emails.alert!.text).toContain('Dollars within 14 days of a timely-filing deadline: $18,751');
+    expect(emails.digest!.text).toContain('Timely-filing risk (14 days): $18,751');
+  });
+
+  it.each(Object.keys(emails))('%s: links into the system at its base URL, and says in one line what the links need', (name) => {
+    const { html, text } = emails[name]!;
+    expect(text).toMatch(/: https:\/\/followup\.example\.com\/(queues|work-items|reports\/aging)\?tenant=/);
+    expect(text).toContain(apiLinksNote);
+    expect(html).toContain('Bearer header');
+    expect(apiLinksNote).toMatch(/API.*token.*Bearer/);
+  });
+
+  it('says "practices" in the footer of the digest across practices, "the practice" in one practice\'s', () => {
+    expect(emails.portfolio!.text).toContain('as a manager of these practices in claim-followup');
+    expect(emails.portfolio!.html).toContain('as a manager of these practices in claim-followup');
+    expect(emails.digest!.text).toContain('as a manager of the practice in claim-followup');
   });
 });

@@ -155,6 +155,11 @@ describe('routing', () => {
     expect(plan).toMatchObject({ queue: 'underpaid', dollarsCents: 1_300 });
     expect(describeReason(plan!.reasons[0]!, '2026-10-21')).toBe('paid $75.00 against $88.00 contracted: underpaid by $13.00');
     expect(planWorkItem(paid, settings(), '2026-10-21')).toBeUndefined(); // no contract: nothing to say
+    // Under appeal, the payer decides again: no underpayment work until it has (it was routed to underpaid, $88 vs $0,
+    // for a fully denied claim under appeal). The decision follow-up is due 45 days after the appeal: 2026-12-06.
+    const deniedThenAppealed = claimOf(submitted(), ack, denial('197'), appealed('2026-10-22T12:00:00Z'));
+    expect(planWorkItem(deniedThenAppealed, settings({ contractRates: rates }), '2026-10-23')).toBeUndefined();
+    expect(planWorkItem(deniedThenAppealed, settings({ contractRates: rates }), '2026-12-06')).toMatchObject({ queue: 'appeal-pending' });
   });
 
   it('routes an appeal without a decision after its follow-up interval to appeal pending', () => {
