@@ -15,6 +15,8 @@ export interface FollowupApp {
 export const buildApp = (config: AppConfig, app: App = new App()): FollowupApp => {
   // Explicit: the service stack reads the stateful stack's exports, which must not be deleted while in use.
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
+  // Server access logs are delivered under a bucket policy (not the log-delivery ACL, which enforced ownership forbids).
+  app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const prefix = `ClaimFollowup-${config.stage}`;
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, { env, config, terminationProtection: true });
@@ -24,6 +26,7 @@ export const buildApp = (config: AppConfig, app: App = new App()): FollowupApp =
     table: stateful.claims.table,
     dataKey: stateful.dataKey,
     queues: stateful.queues,
+    x12Bucket: stateful.x12Inbox.bucket,
   });
   Tags.of(app).add('app', 'claim-followup');
   Tags.of(app).add('stage', config.stage);

@@ -8,10 +8,11 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { queueUrlEnv, tableDesign, tableNameEnv, visibilityTimeoutSeconds, type QueueKey } from '../functions/shared/resources.js';
+import { inboxBucketEnv, queueUrlEnv, tableDesign, tableNameEnv, visibilityTimeoutSeconds, x12Bucket, type QueueKey } from '../functions/shared/resources.js';
 import type { DurableQueue } from './durable-queue.js';
 
 export interface FollowupFunctionProps {
@@ -103,6 +104,17 @@ export class FollowupFunction extends NodejsFunction {
   bindQueueSender(key: QueueKey, queue: DurableQueue): this {
     queue.queue.grantSendMessages(this);
     this.addEnvironment(queueUrlEnv(key), queue.queue.queueUrl);
+    return this;
+  }
+
+  /** Read the X12 bucket's inbox files (any version) and write its reports, nothing else; decrypt and encrypt with its key. */
+  bindX12Bucket(bucket: s3.IBucket): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [bucket.arnForObjects(`${x12Bucket.inboxPrefix}*`)] }),
+    );
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${x12Bucket.reportsPrefix}*`)] }));
+    bucket.encryptionKey?.grantEncryptDecrypt(this);
+    this.addEnvironment(inboxBucketEnv, bucket.bucketName);
     return this;
   }
 

@@ -47,6 +47,24 @@ export const acknowledgeNagFindings = (stateful: StatefulStack, service: Service
         'CDK-generated policies for the scheduler roles: invoke the nightly starter only, or send to the notification queue only.',
     });
   }
+  // The X12 consumer reads any file under inbox/ and writes any report under reports/: keys come from senders and
+  // file contents, so each grant is a prefix. The bucket's ARN arrives in the service stack as an import.
+  const x12BucketArn = (stateful.resolve(stateful.exportValue(stateful.x12Inbox.bucket.bucketArn)) as { 'Fn::ImportValue': string })['Fn::ImportValue'];
+  acknowledge(service.x12Files.consumer, {
+    [`AwsSolutions-IAM5[Resource::${x12BucketArn}/inbox/*]`]:
+      'Reads (GetObject, GetObjectVersion) the files dropped under inbox/<tenant>/<name>: names are the senders\' and not known in advance.',
+    [`AwsSolutions-IAM5[Resource::${x12BucketArn}/reports/*]`]:
+      'Writes (PutObject only) each file report at reports/<tenant>/<sha256>.json: the digest is known only once the file is read.',
+  });
+  acknowledge(stateful.x12Inbox.bucket, {
+    'HIPAA.Security-S3BucketReplicationEnabled':
+      'Cross-region replication is a per-deployment choice (a second region and key); the bucket is versioned, retained, keeps every version 7 years, and each report is also in the backed-up table.',
+  });
+  acknowledge(stateful.x12Inbox.accessLogs, {
+    'HIPAA.Security-S3BucketReplicationEnabled': 'Server access logs of the X12 bucket: versioned and retained 7 years in this region; replicate with the X12 bucket if a deployment does.',
+    'HIPAA.Security-S3DefaultEncryptionKMS':
+      'S3 server access logging delivers only to buckets with S3-managed encryption (SSE-KMS targets are not supported); the logs hold request metadata, no file content.',
+  });
   acknowledge(stateful.claims, {
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]':
       'AWS Backup needs its service role policy to snapshot the table into the encrypted vault.',

@@ -3,6 +3,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../functions/shared/config-schema.js';
 import type { QueueKey } from '../functions/shared/resources.js';
@@ -14,12 +15,15 @@ import { Ingestion } from './ingestion.js';
 import { Monitoring } from './monitoring.js';
 import { NightlyRun } from './nightly-run.js';
 import { Notifications } from './notifications.js';
+import { X12Files } from './x12-files.js';
 
 export interface ServiceStackProps extends StackProps {
   readonly config: AppConfig;
   readonly table: dynamodb.ITable;
   readonly dataKey: kms.IKey;
   readonly queues: Record<QueueKey, DurableQueue>;
+  /** The X12 bucket: inbox files and their reports. */
+  readonly x12Bucket: s3.IBucket;
 }
 
 export class ServiceStack extends Stack {
@@ -28,6 +32,7 @@ export class ServiceStack extends Stack {
   readonly api: BillerApi;
   readonly notifications: Notifications;
   readonly monitoring: Monitoring;
+  readonly x12Files: X12Files;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -57,6 +62,7 @@ export class ServiceStack extends Stack {
       },
     };
     this.ingestion = new Ingestion(this, 'Ingestion', defaults);
+    this.x12Files = new X12Files(this, 'X12Files', { ...defaults, bucket: props.x12Bucket });
     this.nightly = new NightlyRun(this, 'NightlyRun', { ...defaults, tenants: config.tenants });
     this.api = new BillerApi(this, 'BillerApi', defaults);
     this.notifications = new Notifications(this, 'Notifications', {
@@ -80,5 +86,7 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
     new CfnOutput(this, 'IngestQueueUrl', { value: props.queues.ingest.queue.queueUrl });
+    // Clearinghouses (or AWS Transfer Family) deliver to inbox/<tenant>/<name> in this bucket.
+    new CfnOutput(this, 'X12BucketName', { value: props.x12Bucket.bucketName });
   }
 }

@@ -1,13 +1,17 @@
-// The embedded AWS stack: DynamoDB Local, fauxqs (SQS) and aws-ses-v2-local, all on 127.0.0.1, with the table and
-// queues created from the same declarations the CDK stacks use.
+// The embedded AWS stack: DynamoDB Local, fauxqs (SQS and S3) and aws-ses-v2-local, all on 127.0.0.1, with the table,
+// queues and X12 bucket created from the same declarations the CDK stacks use.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import sesLocalModule from 'aws-ses-v2-local';
 import { buildApp as buildFauxqs } from 'fauxqs';
 import { deadLetterQueuesEnv } from '../functions/shared/dead-letter-depth.js';
-import { queueKeys, queues, tableDesign, visibilityTimeoutSeconds, type QueueKey } from '../functions/shared/resources.js';
+import { s3NotificationOf } from '../functions/services/x12-file-ingest.js';
+import { inboxBucketEnv, inboxObjectKey, queueKeys, queues, reportObjectKey, tableDesign, visibilityTimeoutSeconds, x12Bucket, type QueueKey } from '../functions/shared/resources.js';
+import { X12Bucket } from '../functions/store/x12-file-store.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { freePort } from './processes.js';
 
@@ -27,11 +31,12 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  readonly endpoints: Record<'dynamodb' | 'sqs' | 'ses', string>;
+  /** fauxqs serves SQS and S3 on one port: `s3` is the same endpoint as `sqs`. */
+  readonly endpoints: Record<'dynamodb' | 'sqs' | 's3' | 'ses', string>;
   readonly tableName: string;
   readonly queueUrls: Record<QueueKey, string>;
   readonly deadLetterUrls: Record<QueueKey, string>;
-  /** Environment the handlers (and the AWS SDK) need to talk to this stack. */
+  /** Environment the handlers (and the AWS SDK) need to talk to this stack (INBOX_BUCKET names the X12 bucket). */
   readonly env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -140,6 +145,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const endpoints = {
       dynamodb: dynamo.endpoint,
       sqs: `http://127.0.0.1:${ports.sqs}`,
+      s3: `http://127.0.0.1:${ports.sqs}`,
       ses: `http://127.0.0.1:${ports.ses}`,
     };
     const dynamoClient = new DynamoDBClient(localClientConfig(endpoints.dynamodb));
@@ -148,6 +154,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const sqsClient = new SQSClient({ ...localClientConfig(endpoints.sqs), useQueueUrlAsEndpoint: false });
     const { queueUrls, deadLetterUrls } = await createQueues(sqsClient);
     sqsClient.destroy();
+    // fauxqs keeps buckets and objects in memory: files and their S3 reports last as long as the process (the
+    // table's report items persist with the table).
+    const s3Client = new S3Client(localClientConfig(endpoints.s3));
+    await s3Client.send(new CreateBucketCommand({ Bucket: x12Bucket.localName }));
+    s3Client.destroy();
 
     const env: Record<string, string> = {
       AWS_REGION: localRegion,
@@ -156,7 +167,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
       TABLE_NAME: tableName,
+      [inboxBucketEnv]: x12Bucket.localName,
       ...Object.fromEntries(queueKeys.map((key) => [`${key.toUpperCase()}_QUEUE_URL`, queueUrls[key]])),
       [deadLetterQueuesEnv]: JSON.stringify(Object.fromEntries(queueKeys.map((key) => [key, deadLetterUrls[key]]))),
     };
@@ -166,3 +179,53 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     throw error;
   }
 };
+
+/** A file to put in the inbox: its bytes, or a path read as a stream. */
+export type InboxFile = Uint8Array | string | { readonly path: string };
+
+/**
+ * The local inbox, from the environment of a local stack (or of the running `npm start`): puts files where a
+ * clearinghouse would, and reads their reports.
+ *
+ * fauxqs' S3 sends no event notifications, so `put` does what S3 does in AWS after the object is written: it sends
+ * the S3 event notification (S3's message shape, ObjectCreated:Put) to the x12 queue, where the local runtime's
+ * ingest-x12-file consumer picks it up, exactly as the Lambda does from the queue S3 notifies in AWS.
+ */
+export class LocalInbox {
+  private readonly s3: S3Client;
+  private readonly sqs: SQSClient;
+  private readonly bucket: X12Bucket;
+  readonly bucketName: string;
+  private readonly queueUrl: string;
+
+  constructor(env: Readonly<Record<string, string | undefined>>) {
+    const need = (name: string): string => env[name] ?? (() => { throw new Error(`local inbox: ${name} is not in the environment`); })();
+    this.bucketName = need(inboxBucketEnv);
+    this.queueUrl = need('X12_QUEUE_URL');
+    this.s3 = new S3Client(localClientConfig(need('AWS_ENDPOINT_URL_S3')));
+    this.sqs = new SQSClient({ ...localClientConfig(need('AWS_ENDPOINT_URL_SQS')), useQueueUrlAsEndpoint: false });
+    this.bucket = new X12Bucket(this.s3, this.bucketName);
+  }
+
+  /** Puts a file at inbox/<tenant>/<name> and notifies the x12 queue; resolves to the object's key and the message's id. */
+  async put(tenantId: string, name: string, file: InboxFile): Promise<{ key: string; messageId: string }> {
+    const key = inboxObjectKey(tenantId, name);
+    const size = typeof file === 'string' ? Buffer.byteLength(file) : file instanceof Uint8Array ? file.byteLength : statSync(file.path).size;
+    const body = typeof file === 'string' || file instanceof Uint8Array ? file : createReadStream(file.path);
+    const { VersionId } = await this.s3.send(new PutObjectCommand({ Bucket: this.bucketName, Key: key, Body: body, ContentLength: size }));
+    const { MessageId } = await this.sqs.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: s3NotificationOf(this.bucketName, key, { size, versionId: VersionId }) }),
+    );
+    return { key, messageId: MessageId! };
+  }
+
+  /** The report of a file (by tenant and SHA-256) once the system stored it, else undefined. */
+  async report(tenantId: string, sha256: string): Promise<string | undefined> {
+    return this.bucket.getText(reportObjectKey(tenantId, sha256));
+  }
+
+  close(): void {
+    this.s3.destroy();
+    this.sqs.destroy();
+  }
+}

@@ -38,6 +38,8 @@ const consumerModules: Record<QueueKey, string> = {
   ingest: '../functions/handlers/ingest-claim-events.js',
   aging: '../functions/handlers/age-claims-shard.js',
   notifications: '../functions/handlers/send-notifications.js',
+  // S3 notifications of inbox files: locally sent by whoever puts the file (emulators.ts LocalInbox.put).
+  x12: '../functions/handlers/ingest-x12-file.js',
 };
 
 /**
@@ -88,8 +90,8 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-const defaultConcurrency: Record<QueueKey, number> = { ingest: 4, aging: 4, notifications: queues.notifications.maxConcurrency };
-const functionNames: Record<QueueKey, string> = { ingest: 'ingest-claim-events', aging: 'age-claims-shard', notifications: 'send-notifications' };
+const defaultConcurrency: Record<QueueKey, number> = { ingest: 4, aging: 4, notifications: queues.notifications.maxConcurrency, x12: 2 };
+const functionNames: Record<QueueKey, string> = { ingest: 'ingest-claim-events', aging: 'age-claims-shard', notifications: 'send-notifications', x12: 'ingest-x12-file' };
 
 export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
   const { stack, config } = options;

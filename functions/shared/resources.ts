@@ -76,6 +76,16 @@ export const queues = {
     maxConcurrency: 2,
     deadLetterRetentionSeconds: fourteenDays,
   },
+  x12: {
+    name: 'x12',
+    purpose: 'S3 notifications of clearinghouse X12 files dropped in the inbox bucket (one file per message)',
+    // A 50 MB file is read, mapped and its events sent within one invocation.
+    consumerTimeoutSeconds: 900,
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 3,
+    deadLetterRetentionSeconds: fourteenDays,
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueKey = keyof typeof queues;
@@ -87,3 +97,23 @@ export const tableNameEnv = 'TABLE_NAME';
 
 /** How often the watch schedule looks for nightly runs not complete by their time and for dead letters. */
 export const watchEveryMinutes = 15;
+
+/**
+ * The X12 drop bucket: clearinghouse files arrive at `inbox/<tenant>/<any name>` (only that prefix notifies the x12
+ * queue) and each file's report is stored beside them at `reports/<tenant>/<sha256>.json`.
+ */
+export const x12Bucket = {
+  /** The bucket's name on the local emulator; in AWS it is generated and handed to the functions in INBOX_BUCKET. */
+  localName: 'claim-followup-x12',
+  inboxPrefix: 'inbox/',
+  reportsPrefix: 'reports/',
+  /** Files and reports (every version) are kept seven years, then expire. */
+  retentionDays: 7 * 365 + 2,
+} as const;
+
+export const inboxBucketEnv = 'INBOX_BUCKET';
+
+/** Where a file for a tenant is dropped. */
+export const inboxObjectKey = (tenantId: string, name: string): string => `${x12Bucket.inboxPrefix}${tenantId}/${name}`;
+/** Where the report of a file (by the SHA-256 of its bytes) is stored. */
+export const reportObjectKey = (tenantId: string, sha256: string): string => `${x12Bucket.reportsPrefix}${tenantId}/${sha256}.json`;

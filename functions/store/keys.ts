@@ -163,3 +163,50 @@ export const rateLimitKey = (tenantId: string, userId: string, limit: string) =>
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#RATE#${userId}`,
   [tableDesign.sortKey]: limit,
 });
+
+/** Sort keys of positions (claims in a remittance) sort in number order. */
+const position = (n: number): string => String(n).padStart(6, '0');
+
+/**
+ * The report of one X12 file, by the SHA-256 of its bytes: written once (the same file dropped again finds it and
+ * changes nothing). Holds the report's summary, and the report itself when it fits an item (else it is in S3 only).
+ */
+export const x12FileKey = (tenantId: string, sha256: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#X12FILE#${sha256}`,
+  [tableDesign.sortKey]: 'REPORT',
+});
+
+/** A tenant's files in the order received (`GET /files`: newest first, read backwards). Without `receivedAt`: the partition. */
+export const x12FileListKey = (tenantId: string, receivedAt = '', sha256 = '') => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#X12FILES`,
+  [tableDesign.sortKey]: receivedAt ? `${receivedAt}#${sha256}` : '',
+});
+
+/** Sort key of a remittance's header item, in the remittance's own partition. */
+export const remittanceHeaderSortKey = 'REMIT';
+/** Sort-key prefix of a remittance's claim items. */
+export const remittanceClaimPrefix = 'CLAIM#';
+
+/** One 835 remittance (`GET /remittances/{id}`): its header, and with `claimPosition` one of its claims (1-based). */
+export const remittanceKey = (tenantId: string, remitId: string, claimPosition?: number) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#REMIT#${remitId}`,
+  [tableDesign.sortKey]: claimPosition === undefined ? remittanceHeaderSortKey : `${remittanceClaimPrefix}${position(claimPosition)}`,
+});
+
+/**
+ * A tenant's remittances by payment date (`GET /remittances?from=&to=`: one sort-key range, date-ordered); the
+ * entry repeats the header. Without `paymentDate`: the partition.
+ */
+export const remittanceByDateKey = (tenantId: string, paymentDate = '', remitId = '') => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#REMITS`,
+  [tableDesign.sortKey]: paymentDate ? `${paymentDate}#${remitId}` : '',
+});
+
+/** Sort-key prefix of a claim's remittance links. */
+export const claimRemittancePrefix = 'REMIT#';
+
+/** A remittance that names a claim, in the claim's partition by payment date: a claim's remittances are one query. */
+export const claimRemittanceKey = (tenantId: string, claimId: string, paymentDate: string, remitId: string, claimPosition: number) => ({
+  [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
+  [tableDesign.sortKey]: `${claimRemittancePrefix}${paymentDate}#${remitId}#${position(claimPosition)}`,
+});

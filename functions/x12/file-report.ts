@@ -42,7 +42,11 @@ export const fileFacts = (file: string, content: Uint8Array | string): FileFacts
   bytes: typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength,
 });
 
-/** Collects reader items one by one; `result()` gives the report so far. */
+/**
+ * Collects reader items one by one; `result()` gives the report so far. A caller streaming a large file takes the
+ * events as they come (`takeEvents()` after each item) so that only the report is held, and names the file's facts
+ * when it knows them (its sha256 is known only once the last byte was read).
+ */
 export class FileReportBuilder {
   private readonly transactions: TransactionReport[] = [];
   private readonly errors: FileError[] = [];
@@ -59,7 +63,7 @@ export class FileReportBuilder {
     if (item.kind === 'transaction') {
       const mapped = mapTransaction(item.transaction, this.ctx);
       this.transactions.push(mapped.report);
-      this.events.push(...mapped.events);
+      for (const event of mapped.events) this.events.push(event);
       // Its SE errors (which refused it) are the file's errors too; GE/IEA ones only warn.
       for (const error of item.transaction.envelopeErrors) this.note(error, isEnvelopeWarning(error) ? 'warning' : 'error');
       return;
@@ -71,10 +75,16 @@ export class FileReportBuilder {
     this.note(item.error, severity);
   }
 
-  result(): FileResult {
+  /** The events of the items added since the last call (they are not kept for `result()` any more). */
+  takeEvents(): ClaimEvent[] {
+    return this.events.splice(0, this.events.length);
+  }
+
+  /** The report, with the file's facts (given now, or at construction); the events not yet taken. */
+  result(facts: FileFacts = this.facts): FileResult {
     const accepted = this.transactions.filter((t) => t.status === 'accepted').length;
     const status = accepted === 0 ? 'refused' : accepted === this.transactions.length && !this.unreadable ? 'accepted' : 'partial';
-    return { report: { ...this.facts, status, errors: [...this.errors], transactions: [...this.transactions] }, events: [...this.events] };
+    return { report: { ...facts, status, errors: [...this.errors], transactions: [...this.transactions] }, events: [...this.events] };
   }
 
   private note(error: X12Error, severity: FileError['severity']): void {
