@@ -27,13 +27,14 @@ export const claimRoutes: readonly Route[] = [
       const stored = await claims.get(tenant, params.claimId);
       if (!stored) throw notFound();
       const today = query.asOf ?? deps.todayIn(tenant);
-      const [item, page, settings] = await Promise.all([
+      const [item, page, settings, remittances] = await Promise.all([
         workItems.get(tenant, params.claimId),
         claimHistoryPage({ claims, history }, tenant, params.claimId, query.historyLimit, query.historyBefore).catch((error: Error) => {
           if (error instanceof InvalidHistoryCursor) throw fieldProblem('historyBefore', 'not a cursor of this history');
           throw error;
         }),
         settingsStore.get(tenant),
+        deps.x12Files.claimRemittances(tenant, params.claimId),
       ]);
       audit({ tenantId: tenant, action: 'read-claim', claimId: params.claimId });
       const { claim } = stored;
@@ -46,6 +47,8 @@ export const claimRoutes: readonly Route[] = [
         workItem: item && item.status === 'open' ? presentWorkItem(deps, item, today) : null,
         // The latest entries, oldest first; `historyCursor` asks for the ones before them.
         history: page.items,
+        // The 835 remittances that named the claim, oldest first: payer, trace number, and how each was applied.
+        remittances,
         ...(page.cursor ? { historyCursor: page.cursor } : {}),
       });
     },

@@ -10,6 +10,7 @@ import type { RateLimitStore } from '../store/rate-limit-store.js';
 import type { RunStore } from '../store/run-store.js';
 import type { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import type { WorkItemStore } from '../store/work-item-store.js';
+import type { X12FileStore } from '../store/x12-file-store.js';
 
 export interface ApiDeps {
   readonly claims: ClaimStore;
@@ -20,6 +21,8 @@ export interface ApiDeps {
   readonly kpis: KpiStore;
   readonly idempotency: IdempotencyStore;
   readonly rateLimits: RateLimitStore;
+  /** X12 files received and their 835 remittances. */
+  readonly x12Files: X12FileStore;
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly shardCount: number;
   /** The tenant's local date (its time zone), as of now. */

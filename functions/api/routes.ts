@@ -5,9 +5,10 @@ import { claimSearchRoutes } from './claim-search.js';
 import { claimRoutes } from './claims.js';
 import { healthRoutes } from './health.js';
 import { queueRoutes } from './queues.js';
+import { remittanceRoutes } from './remittances.js';
 import { reportRoutes } from './reports.js';
 import { runRoutes } from './runs.js';
 import { settingsRoutes } from './settings.js';
 import { workItemRoutes } from './work-items.js';
 
-export const routeDeclarations: readonly Route[] = [...healthRoutes, ...queueRoutes, ...workItemRoutes, ...claimSearchRoutes, ...claimRoutes, ...runRoutes, ...reportRoutes, ...settingsRoutes];
+export const routeDeclarations: readonly Route[] = [...healthRoutes, ...queueRoutes, ...workItemRoutes, ...claimSearchRoutes, ...claimRoutes, ...remittanceRoutes, ...runRoutes, ...reportRoutes, ...settingsRoutes];

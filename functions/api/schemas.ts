@@ -119,7 +119,7 @@ export const agingReport = z.object({
 
 export const caller = z.object({ userId: z.string(), roles: z.array(z.enum(['biller', 'manager', 'admin'])), tenants: z.array(z.string()) });
 /** Claims and run records are documented by their main fields; they carry more. */
-export const claimDetail = z.looseObject({ tenantId: z.string(), claimId: z.string(), status: z.string(), open: z.boolean(), workItem: workItemView.nullable(), history: z.array(z.looseObject({ at: z.string(), kind: z.string(), type: z.string() })), historyCursor: z.string().optional() });
+export const claimDetail = z.looseObject({ tenantId: z.string(), claimId: z.string(), status: z.string(), open: z.boolean(), workItem: workItemView.nullable(), history: z.array(z.looseObject({ at: z.string(), kind: z.string(), type: z.string() })), historyCursor: z.string().optional(), remittances: z.array(z.looseObject({ remitId: z.string(), listedOn: z.string(), traceNumber: z.string().nullable() })) });
 export const runRecord = z.looseObject({ tenantId: z.string(), runDate: calendarDate, status: z.enum(['running', 'complete']), counts: z.record(z.string(), z.number()) });
 
 // claim search

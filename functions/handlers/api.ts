@@ -17,6 +17,7 @@ import { RateLimitStore } from '../store/rate-limit-store.js';
 import { RunStore } from '../store/run-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import { WorkItemStore } from '../store/work-item-store.js';
+import { X12FileStore } from '../store/x12-file-store.js';
 
 export { maxBodyBytes } from '../api/http.js';
 
@@ -35,6 +36,7 @@ const deps: ApiDeps = {
   kpis: new KpiStore(db, table),
   idempotency: new IdempotencyStore(db, table),
   rateLimits: new RateLimitStore(db, table),
+  x12Files: new X12FileStore(db, table),
   tenants,
   shardCount: shardCount(),
   todayIn: tenantToday(tenants),

@@ -204,6 +204,31 @@ describe('X12 files through the inbox', () => {
     expect(links).toEqual([expect.objectContaining({ remitId: remittances[0]!.remitId, listedOn: '2026-10-20', traceNumber: trace, claim: expect.objectContaining({ paidCents: 12_050 }) })]);
   });
 
+  it('answers the remittances, the files and a claim\'s remittances through the API', async () => {
+    const manager = await auth.sign({ sub: 'manager-x12', email: 'm@x12.example', roles: ['manager'], tenants: [tenant] });
+    const biller = await token();
+    const get = async (path: string, bearer = manager) => {
+      const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    const listed = await get(`/remittances?tenant=${tenant}&from=2026-10-01&to=2026-10-31`, biller);
+    expect(listed.status).toBe(200);
+    expect(listed.body.remittances).toEqual([expect.objectContaining({ traceNumber: trace, paymentCents: 12_050, payer: { name: 'ACME HEALTH', id: 'ACME1' }, paymentDate: '2026-10-20', claimCount: 1, fileSha256: sha256(file835) })]);
+    expect((await get(`/remittances?tenant=${tenant}&from=2026-10-31&to=2026-10-01`)).status).toBe(400);
+    expect((await get(`/remittances?tenant=${tenant}&from=2026-10-01&to=2026-10-31&cursor=bm90LW91cnM`)).body.errors[0].field).toBe('cursor');
+    const remitId = listed.body.remittances[0].remitId as string;
+    const detail = await get(`/remittances/${remitId}?tenant=${tenant}`, biller);
+    expect(detail.body.claims).toEqual([expect.objectContaining({ patientControlNumber: claimId, paidCents: 12_050, eventType: 'claim.adjudicated', held: true })]);
+    expect((await get(`/remittances/remit-${'0'.repeat(32)}?tenant=${tenant}`)).status).toBe(404);
+    const filesPage = await get(`/files?tenant=${tenant}&limit=1`);
+    expect(filesPage.body.files.map((f: { sha256: string }) => f.sha256)).toEqual([sha256(file835)]);
+    const next = await get(`/files?tenant=${tenant}&limit=1&cursor=${filesPage.body.cursor}`);
+    expect(next.body.files.map((f: { sha256: string }) => f.sha256)).toEqual([sha256(file837)]);
+    expect((await get(`/files?tenant=${tenant}`, biller)).status).toBe(403);
+    const claim = await getClaim(claimId);
+    expect(claim.body.remittances).toEqual([expect.objectContaining({ remitId, traceNumber: trace, payer: { name: 'ACME HEALTH', id: 'ACME1' }, claim: expect.objectContaining({ paidCents: 12_050 }) })]);
+  });
+
   it('the same file dropped again (under another name) changes nothing', async () => {
     const before = await claims().get(tenant, claimId);
     const reportBefore = await files().report(tenant, sha256(file835));
