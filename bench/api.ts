@@ -2,14 +2,18 @@
 // concurrency 16, against the raw DynamoDB Local latency of the same DynamoDB work per request (a listing: its index
 // query; a lease: the biller's and the pool's index pages, the conditional lease write, the audit entry), and of the
 // index query alone, measured in the same run.
-// Then GET /queues on the same tenant against a raw single-item read.
+// Then GET /queues on the same tenant against a raw single-item read, and POST /config/settings/preview (a stricter
+// timely-filing rule and an assignment rule) over the same claims against a real night over them, through the queues
+// and shard workers (the claims are loaded as a first night leaves them, so it is the usual quiet night).
 // Last line: {"bench":"api","p50Ms":..,"p99Ms":..,"rps":..,"rawQueryP99Ms":..,"p99Ratio":..,"rawSameWorkP99Ms":..,"sameWorkP99Ratio":..,
-// "queuesP99Ms":..,"rawGetItemP99Ms":..,"queuesP99Ratio":..}
+// "queuesP99Ms":..,"rawGetItemP99Ms":..,"queuesP99Ratio":..,"previewMs":..,"nightlyMs":..,"previewToNightlyRatio":..}
 import '../local/quiet-warnings.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
+import { ageOf, bucketOf } from '../functions/domain/aging.js';
+import { localDateAt } from '../functions/domain/calendar.js';
 import { claimFromEvents, foldEvents, isClaim } from '../functions/domain/claim.js';
 import { shardOf } from '../functions/domain/shards.js';
 import { followUpQueues, tenantSettings } from '../functions/domain/tenant-settings.js';
@@ -23,6 +27,7 @@ import { startApiServer, stopServer } from '../local/api-server.js';
 import { createDevAuth } from '../local/dev-auth.js';
 import { demoClaimEvents } from '../local/demo-data.js';
 import { localClientConfig, startLocalStack } from '../local/emulators.js';
+import { runNight } from '../local/nightly-driver.js';
 import { cacheDir } from '../local/paths.js';
 import { freePort } from '../local/processes.js';
 import { startRuntime } from '../local/runtime.js';
@@ -32,8 +37,9 @@ const claimCount = Number(args.claims);
 const requestCount = Number(args.requests);
 const concurrency = 16;
 const tenantId = 'bench-api';
-const today = '2026-11-21';
 const config = benchConfig([tenantId]);
+// The tenant's today, as the API reckons it: the preview plans on it (never on a past date), and so does the night.
+const today = localDateAt(new Date().toISOString(), config.tenants[0]!.timeZone);
 const settings = tenantSettings.parse({});
 const log = (message: string): void => console.error(message);
 
@@ -56,8 +62,12 @@ try {
         read++;
         const state = claimFromEvents(tenantId, next.value[0]!.payload.claimId, next.value);
         if (!isClaim(state)) continue;
-        batch.push({ ...claimKey(tenantId, state.claimId), ...(state.inFollowUp ? openClaimIndexKey(tenantId, shardOf(state.claimId, 8), state.claimId) : {}), kind: 'claim', claim: JSON.stringify(state), fold: JSON.stringify(foldEvents(next.value)), version: next.value.length });
         const plan = planWorkItem(state, settings, today);
+        // As a first night leaves them: the bucket stored, and claims with nothing left retired from the open-claims
+        // index. So the night measured below is a quiet one, as most nights are.
+        const open = state.inFollowUp && (plan !== undefined || state.open);
+        const agingBucket = bucketOf(ageOf(state, today).days, settings.agingBuckets);
+        batch.push({ ...claimKey(tenantId, state.claimId), ...(open ? openClaimIndexKey(tenantId, shardOf(state.claimId, config.shardCount), state.claimId) : {}), kind: 'claim', claim: JSON.stringify(state), fold: JSON.stringify(foldEvents(next.value)), version: next.value.length, agingBucket });
         if (plan) {
           workItems++;
           const rank = rankKey(plan, state.claimId);
@@ -190,6 +200,32 @@ try {
   });
   // The raw side of GET /queues: one consistent read of one item.
   const singleReads = await measure(() => client.send(new GetCommand({ TableName: stack.tableName, Key: workItemKey(tenantId, leasable[0]!), ConsistentRead: true })));
+
+  // 4. The settings preview over every open claim, then a real night over the same claims on the same date, on a
+  //    runtime whose shard workers run at once, as their Lambdas do (the preview reads its shards at once too).
+  const nightly = await startRuntime({ stack, config, concurrency: { ingest: 1, aging: config.shardCount, notifications: 1 } });
+  const previewServer = await startApiServer({ port, handler: nightly.handlers.api, auth });
+  const admin = await auth.sign({ sub: 'bench-admin', email: 'admin@x.example', roles: ['admin'], tenants: [tenantId] });
+  const proposal = {
+    ...settings,
+    payerRules: [{ payerType: 'commercial', participating: true, effectiveFrom: '2020-01-01', limits: { timelyFiling: { amount: 30, unit: 'days' } } }],
+    assignmentRules: [{ queue: 'denials', assignee: 'team:denials' }],
+  };
+  const previewBegan = performance.now();
+  const previewResponse = await fetch(`${base}/config/settings/preview?tenant=${tenantId}&asOf=${today}`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(proposal) });
+  const preview = (await previewResponse.json()) as { claims: number; movements: Array<{ count: number }>; assignees: { changed: number }; deadlines: { earlier: number; becomePastDue: number } };
+  const previewMs = performance.now() - previewBegan;
+  if (previewResponse.status !== 200) throw new Error(`preview failed: ${previewResponse.status} ${JSON.stringify(preview)}`);
+  log(
+    `preview: ${preview.claims} claims in ${(previewMs / 1000).toFixed(1)} s: ${preview.movements.reduce((n, m) => n + m.count, 0)} would move, ` +
+      `${preview.assignees.changed} reassigned, ${preview.deadlines.earlier} deadlines earlier (${preview.deadlines.becomePastDue} past due)`,
+  );
+  const nightBegan = performance.now();
+  const [nightRun] = await runNight(nightly.startNightly, client, stack.tableName, config.tenants, today, 30 * 60_000);
+  const nightlyMs = performance.now() - nightBegan;
+  log(`night ${today}: ${nightRun!.run.counts.claimsAged ?? 0} claims aged in ${(nightlyMs / 1000).toFixed(1)} s, ${nightRun!.run.counts.writes ?? 0} writes`);
+  await stopServer(previewServer);
+  await nightly.stop();
   const sorted = api.latencies.sort((a, b) => a - b);
   const queueSorted = queueSummary.latencies.sort((a, b) => a - b);
   const single = singleReads.sort((a, b) => a - b);
@@ -212,6 +248,9 @@ try {
       queuesP99Ms: round(percentile(queueSorted, 99)),
       rawGetItemP99Ms: round(percentile(single, 99)),
       queuesP99Ratio: round(percentile(queueSorted, 99) / percentile(single, 99)),
+      previewMs: Math.round(previewMs),
+      nightlyMs: Math.round(nightlyMs),
+      previewToNightlyRatio: round(previewMs / nightlyMs),
     }),
   );
 } finally {

@@ -60,7 +60,8 @@ export class BillerApi extends Construct {
       ...props.functionProps,
       handler: 'api',
       description: 'Biller and manager HTTP API',
-      timeout: Duration.seconds(15),
+      // API Gateway HTTP APIs wait 30 s at most; a settings preview of a large tenant uses up to 25 s of it.
+      timeout: Duration.seconds(29),
       memorySize: 1024,
     }).bindTable(props.table);
 

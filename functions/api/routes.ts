@@ -9,6 +9,7 @@ import { remittanceRoutes } from './remittances.js';
 import { reportRoutes } from './reports.js';
 import { runRoutes } from './runs.js';
 import { settingsRoutes } from './settings.js';
+import { settingsPreviewRoutes } from './settings-preview.js';
 import { workItemRoutes } from './work-items.js';
 
-export const routeDeclarations: readonly Route[] = [...healthRoutes, ...queueRoutes, ...workItemRoutes, ...claimSearchRoutes, ...claimRoutes, ...remittanceRoutes, ...runRoutes, ...reportRoutes, ...settingsRoutes];
+export const routeDeclarations: readonly Route[] = [...healthRoutes, ...queueRoutes, ...workItemRoutes, ...claimSearchRoutes, ...claimRoutes, ...remittanceRoutes, ...runRoutes, ...reportRoutes, ...settingsRoutes, ...settingsPreviewRoutes];

@@ -146,3 +146,50 @@ export const claimSearchResult = z.object({
   /** Other claims matched too (at most 20 are answered): narrow the search. */
   more: z.boolean(),
 });
+
+// settings preview
+export const settingsPreviewQuery = tenantQuery.extend({
+  asOf: calendarDate.optional().describe('the date to plan the claims on: today (the default) or later, e.g. the effectiveFrom of a new rule'),
+});
+const previewPlace = z.enum([...followUpQueues, 'none']).describe('a queue, or `none`: no work due (or hidden by a pend until its date)');
+const previewFigures = z.object({ items: z.number().int(), dollarsCents: z.number().int() });
+const previewMove = <T extends z.ZodType<string>>(place: T) =>
+  z.object({
+    from: place,
+    to: place,
+    count: z.number().int(),
+    dollarsCents: z.number().int(),
+    samples: z.array(z.object({ claimId: z.string(), from: place, to: place, dollarsCents: z.number().int() })).max(20).describe('the largest first, at most 20'),
+  });
+const previewNightFigures = z.object({ percentArOver90: z.number(), timelyFilingRiskCents: z.number().int(), timelyFilingRiskClaims: z.number().int() });
+const previewAlertReading = z.object({ crossed: z.boolean(), value: z.string(), threshold: z.string() }).nullable();
+export const settingsPreview = z.object({
+  tenantId: z.string(),
+  asOf: calendarDate,
+  claims: z.number().int().describe('open claims read'),
+  queues: z.array(z.object({ queue: z.enum(followUpQueues), now: previewFigures, withChange: previewFigures })),
+  movements: z.array(previewMove(previewPlace)).describe('work that would change queue, most claims first'),
+  deadlines: z.object({
+    earlier: z.number().int(),
+    later: z.number().int(),
+    becomePastDue: z.number().int(),
+    reopen: z.number().int(),
+    byKind: z.array(
+      z.object({
+        kind: z.enum(['timely-filing', 'appeal', 'appeal-decision', 'no-response', 'secondary-filing', 'follow-up']),
+        earlier: z.number().int(),
+        later: z.number().int(),
+        becomePastDue: z.number().int(),
+        reopen: z.number().int(),
+        samples: z.array(z.object({ claimId: z.string(), kind: z.string(), level: z.string().optional(), from: calendarDate, to: calendarDate })).max(20),
+      }),
+    ),
+  }),
+  assignees: z.object({
+    changed: z.number().int(),
+    changes: z.array(previewMove(z.string())),
+    byAssignee: z.array(z.object({ assignee: z.string(), now: previewFigures, withChange: previewFigures })),
+  }),
+  figures: z.object({ now: previewNightFigures, withChange: previewNightFigures }),
+  alerts: z.array(z.object({ kind: z.enum(['ar-over-90', 'timely-filing-risk']), now: previewAlertReading, withChange: previewAlertReading, change: z.enum(['crosses', 'clears', 'none']) })),
+});

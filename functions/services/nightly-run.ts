@@ -2,18 +2,18 @@
 // writing only what changed (aging bucket, work item opened / updated / closed), counting each page exactly once.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
-import { ageOf, bucketOf } from '../domain/aging.js';
 import { localDateAt, type CalendarDate } from '../domain/calendar.js';
 import { tallyClaim } from '../domain/night-summary.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
-import { planWorkItem, type WorkItemPlan } from '../domain/work-item.js';
+import type { WorkItemPlan } from '../domain/work-item.js';
 import type { AgingShardMessage, NightlyTrigger, NotificationMessage } from '../shared/messages.js';
 import { logger } from '../shared/observability.js';
 import { sendMessages } from '../shared/queue-sender.js';
 import type { ClaimStore, StoredClaim } from '../store/claim-store.js';
 import type { RunSegment, RunStore } from '../store/run-store.js';
 import type { TenantSettingsStore } from '../store/tenant-settings-store.js';
-import { marksOf, type WorkItem, type WorkItemStore } from '../store/work-item-store.js';
+import type { WorkItem, WorkItemStore } from '../store/work-item-store.js';
+import { planClaimOn } from './claim-plan.js';
 import { syncWorkItem } from './work-item-sync.js';
 
 export interface NightlyDeps {
@@ -109,9 +109,8 @@ const acceptEveryWrite = { open: async () => true, update: async () => true, clo
 
 const planClaim = async (stored: StoredClaim, item: WorkItem | undefined, settings: TenantSettings, runDate: CalendarDate): Promise<ClaimNight> => {
   const { claim } = stored;
-  const plan = planWorkItem(claim, settings, runDate, marksOf(item));
-  const bucket = bucketOf(ageOf(claim, runDate).days, settings.agingBuckets);
-  const retired = plan === undefined && !claim.open;
+  // The same planning the settings preview runs (claim-plan.ts).
+  const { plan, bucket, retired } = planClaimOn(claim, item, settings, runDate);
   const change = await syncWorkItem(acceptEveryWrite, claim, item, plan, runDate);
   return { stored, item, plan, bucket, needs: { retired, bucketChanged: !retired && claim.agingBucket !== bucket, ...('queue' in change ? { workItem: change } : {}) } };
 };
