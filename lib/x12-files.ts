@@ -27,6 +27,8 @@ export class X12Files extends Construct {
       .bindTable(props.table)
       .bindX12Bucket(props.bucket)
       .bindQueueSender('ingest', props.queues.ingest)
+      // A 999 or 277CA that rejects a whole batch alerts the tenant's managers.
+      .bindQueueSender('notifications', props.queues.notifications)
       .consume(props.queues.x12);
   }
 }

@@ -7,6 +7,7 @@ import { ClaimStore } from '../functions/store/claim-store.js';
 import { seedMarkerKey } from '../functions/store/keys.js';
 import { TenantSettingsStore } from '../functions/store/tenant-settings-store.js';
 import { demoClaimEvents } from './demo-data.js';
+import { demoX12Files } from './demo-x12.js';
 
 /** Demo claims per tenant, in the order of config.tenants; DEMO_CLAIMS_PER_TENANT sets one count for all. */
 const demoClaimCount = (index: number): number => {
@@ -53,30 +54,64 @@ const otherPracticeSettings = {
   assignmentRules: demoSettings.assignmentRules.filter((rule) => !rule.assignee.startsWith('biller:')),
 };
 
-/** Seeds every tenant that has no seed marker yet; returns the number of claims written. */
+/** An X12 file of the demo, to put in the tenant's inbox once the system runs. */
+export interface DemoFile {
+  readonly tenantId: string;
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface SeedResult {
+  /** Claims seeded (those that arrive in the files included). */
+  readonly claims: number;
+  /**
+   * Part of the demo as X12 files (local/demo-x12.ts): an 837 of yesterday's new claims and an 835 of the latest remit
+   * day's, per practice. Their events are not seeded: they arrive when the files go through the inbox.
+   */
+  readonly files: readonly DemoFile[];
+}
+
+/** The interchange control numbers of a practice's demo files (two each). */
+const demoControlNumber = (index: number): number => 900_000_001 + index * 2;
+
+/**
+ * Seeds every tenant that has no seed marker yet: the claims' events straight through ingest, but those the demo's X12
+ * files carry, which are returned to be put in the inbox.
+ */
 export const seedDemoData = async (
   client: DynamoDBDocumentClient,
   tableName: string,
   config: AppConfig,
   today: string,
   progress?: SeedProgress,
-): Promise<number> => {
+): Promise<SeedResult> => {
   const store = new ClaimStore(client, tableName, config.shardCount);
   const context = { isKnownTenant: (id: string) => config.tenants.some((t) => t.id === id), receivedAt: new Date().toISOString() };
-  const pending: Array<{ tenantId: string; claims: number; seed: number }> = [];
+  const pending: Array<{ tenantId: string; name: string; index: number; claims: number; seed: number }> = [];
   for (const [i, tenant] of config.tenants.entries()) {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: seedMarkerKey(tenant.id) }));
-    if (!Item) pending.push({ tenantId: tenant.id, claims: demoClaimCount(i), seed: 1000 + i });
+    if (!Item) pending.push({ tenantId: tenant.id, name: tenant.name, index: i, claims: demoClaimCount(i), seed: 1000 + i });
   }
   const total = pending.reduce((sum, p) => sum + p.claims, 0);
-  if (total === 0) return 0;
+  const files: DemoFile[] = [];
+  if (total === 0) return { claims: 0, files };
   progress?.start(total);
   for (const tenant of pending) {
-    const claims = demoClaimEvents({ tenantId: tenant.tenantId, claims: tenant.claims, today, seed: tenant.seed });
+    const options = { tenantId: tenant.tenantId, claims: tenant.claims, today, seed: tenant.seed };
+    // The demo is deterministic: one pass picks what the files carry, the next seeds the rest.
+    const firstClaimId = demoClaimEvents({ ...options, claims: 1 }).next().value?.[0]?.payload.claimId ?? 'DEMO-000001';
+    const part = demoX12Files(demoClaimEvents(options), {
+      today,
+      controlNumber: demoControlNumber(tenant.index),
+      practiceName: tenant.name,
+      unmatchedClaimId: firstClaimId.replace(/-\d+$/, '-PRIOR-0001'),
+    });
+    for (const file of part.files) files.push({ tenantId: tenant.tenantId, ...file });
+    const claims = demoClaimEvents(options);
     // A few claims at a time: each is a short sequence of conditional transactions.
     const worker = async (): Promise<void> => {
       for (let next = claims.next(); !next.done; next = claims.next()) {
-        for (const event of next.value) await ingestClaimEvent(store, claimEvent.parse(event), context);
+        for (const event of next.value) if (!part.carried.has(event.eventId)) await ingestClaimEvent(store, claimEvent.parse(event), context);
         progress?.increment();
       }
     };
@@ -88,5 +123,5 @@ export const seedDemoData = async (
     );
   }
   progress?.stop();
-  return total;
+  return { claims: total, files };
 };

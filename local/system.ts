@@ -9,11 +9,16 @@ import type { AppConfig } from '../functions/shared/config-schema.js';
 import type { NotificationMessage } from '../functions/shared/messages.js';
 import { sendMessages } from '../functions/shared/queue-sender.js';
 import { watchEveryMinutes } from '../functions/shared/resources.js';
+import { batchGet } from '../functions/store/dynamo-helpers.js';
+import { claimEventKey } from '../functions/store/keys.js';
+import { X12FileStore } from '../functions/store/x12-file-store.js';
+import { buildFileReport, fileFacts } from '../functions/x12/file-report.js';
+import { readX12 } from '../functions/x12/reader.js';
 import { startApiServer, stopServer } from './api-server.js';
 import { createDevAuth, type DevAuth, type DevUser } from './dev-auth.js';
-import { localClientConfig, startLocalStack, type LocalStack } from './emulators.js';
+import { LocalInbox, localClientConfig, startLocalStack, type LocalStack } from './emulators.js';
 import { startRuntime, type Runtime } from './runtime.js';
-import { seedDemoData, type SeedProgress } from './seed.js';
+import { seedDemoData, type DemoFile, type SeedProgress } from './seed.js';
 
 export interface LocalSystemOptions {
   readonly config: AppConfig;
@@ -48,6 +53,40 @@ export const demoUsers = (config: AppConfig): Record<'biller' | 'manager' | 'adm
   };
 };
 
+/** How long the demo's X12 files may take to go through the inbox, the x12 and ingest queues. */
+const demoFilesTimeoutMs = 60_000;
+
+/**
+ * Puts the demo's X12 files in the inbox, as a clearinghouse would, and waits until each is recorded (its report in the
+ * table) and every claim event it carries is applied (its id marker in the claim's partition), so the first night
+ * sees them.
+ */
+export const deliverDemoFiles = async (stack: LocalStack, documentClient: DynamoDBDocumentClient, files: readonly DemoFile[]): Promise<void> => {
+  if (files.length === 0) return;
+  const inbox = new LocalInbox(stack.env);
+  const reports = new X12FileStore(documentClient, stack.tableName);
+  try {
+    const expected: Array<{ tenantId: string; sha256: string; markers: Array<Record<string, unknown>> }> = [];
+    for (const file of files) {
+      await inbox.put(file.tenantId, file.name, file.text);
+      // The same reader and mappers the system uses: the events the file gives, by id.
+      const { report, events } = await buildFileReport(fileFacts(file.name, file.text), readX12([Buffer.from(file.text)]), { tenantId: file.tenantId });
+      expected.push({ tenantId: file.tenantId, sha256: report.sha256, markers: events.map((e) => claimEventKey(e.tenantId, e.payload.claimId, e.eventId)) });
+    }
+    const deadline = Date.now() + demoFilesTimeoutMs;
+    for (const file of expected) {
+      for (;;) {
+        const recorded = (await reports.report(file.tenantId, file.sha256)) !== undefined;
+        if (recorded && (await batchGet(documentClient, stack.tableName, file.markers)).length === file.markers.length) break;
+        if (Date.now() > deadline) throw new Error(`the demo's X12 files did not go through the inbox within ${demoFilesTimeoutMs / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    inbox.close();
+  }
+};
+
 export const startLocalSystem = async (options: LocalSystemOptions): Promise<LocalSystem> => {
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -62,14 +101,15 @@ export const startLocalSystem = async (options: LocalSystemOptions): Promise<Loc
     });
     stops.push(async () => documentClient.destroy());
 
-    const seededClaims = options.seed
-      ? await seedDemoData(documentClient, stack.tableName, options.config, options.today, options.seedProgress)
-      : 0;
+    const seeded = options.seed ? await seedDemoData(documentClient, stack.tableName, options.config, options.today, options.seedProgress) : { claims: 0, files: [] };
+    const seededClaims = seeded.claims;
 
     // The night's emails link to this system's own API, on the port it is started on.
     const apiUrl = `http://127.0.0.1:${options.apiPort}`;
     const runtime = await startRuntime({ stack, config: options.config, appBaseUrl: apiUrl, onError: (queue, error) => options.onError?.(queue, error) });
     stops.push(() => runtime.stop());
+    // Part of the demo arrives as X12 files through the real path, before anything can start a night.
+    await deliverDemoFiles(stack, documentClient, seeded.files);
 
     const auth = await createDevAuth(options.dataDir ? join(options.dataDir, 'jwt-signing-key.json') : undefined);
     const server: Server = await startApiServer({ port: options.apiPort, handler: runtime.handlers.api, auth });

@@ -19,6 +19,23 @@ export interface RunHealth {
   readonly deadLetters: ReadonlyArray<{ readonly queue: string; readonly messages: number }>;
 }
 
+/**
+ * The X12 remittances (835 transactions) received since the previous digest: `since` is when the previous night
+ * completed (else 24 hours before this one did), `through` when this one completed.
+ */
+export interface RemittancesReceived {
+  readonly since: string;
+  readonly through: string;
+  /** 835 transactions received, accepted or refused. */
+  readonly count: number;
+  /** The payments of the accepted ones (BPR02), what was applied to claims. */
+  readonly cents: number;
+  /** Claim lines of accepted remittances for claims the practice does not hold (the unmatched-remittance queue). */
+  readonly unmatched: number;
+  /** Of them, refused whole (unbalanced, unreadable, not 5010): none of their claims was touched. */
+  readonly refused: number;
+}
+
 export interface TenantDigest {
   readonly tenantId: string;
   readonly tenantName: string;
@@ -33,6 +50,7 @@ export interface TenantDigest {
   readonly health: RunHealth;
   /** Days in AR, denial rate and net collection rate on the run date, each with its basis. */
   readonly kpis?: Kpis;
+  readonly remittances?: RemittancesReceived;
 }
 
 /** The day whose work a digest reports: the tenant-local day before the run date. */
@@ -57,6 +75,7 @@ export interface DigestInput {
   readonly billers: readonly BillerContact[];
   readonly health: RunHealth;
   readonly kpis?: Kpis;
+  readonly remittances?: RemittancesReceived;
 }
 
 export const tenantDigest = (input: DigestInput): TenantDigest => ({
@@ -72,6 +91,27 @@ export const tenantDigest = (input: DigestInput): TenantDigest => ({
     .sort((a, b) => b.actions - a.actions || a.name.localeCompare(b.name)),
   health: input.health,
   ...(input.kpis ? { kpis: input.kpis } : {}),
+  ...(input.remittances ? { remittances: input.remittances } : {}),
+});
+
+/** The figures of the files received in a window, from their summaries (older summaries lack some: zero). */
+export const remittancesReceived = (
+  since: string,
+  through: string,
+  files: ReadonlyArray<{ readonly remittanceTransactionCount?: number; readonly remittanceCents?: number; readonly unmatchedClaimCount?: number; readonly refusedRemittanceCount?: number }>,
+): RemittancesReceived => ({
+  since,
+  through,
+  count: files.reduce((s, f) => s + (f.remittanceTransactionCount ?? 0), 0),
+  cents: files.reduce((s, f) => s + (f.remittanceCents ?? 0), 0),
+  unmatched: files.reduce((s, f) => s + (f.unmatchedClaimCount ?? 0), 0),
+  refused: files.reduce((s, f) => s + (f.refusedRemittanceCount ?? 0), 0),
+});
+
+/** The window a digest's remittances are counted over: since the previous night completed, else the 24 hours before. */
+export const remittanceWindow = (completedAt: string, previousCompletedAt: string | undefined): { since: string; through: string } => ({
+  since: previousCompletedAt && previousCompletedAt < completedAt ? previousCompletedAt : new Date(Date.parse(completedAt) - 86_400_000).toISOString(),
+  through: completedAt,
 });
 
 export interface PortfolioTotals {

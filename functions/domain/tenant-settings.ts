@@ -36,6 +36,7 @@ export const followUpQueues = [
   'secondary-billing',
   'appeal-pending',
   'no-response',
+  'unmatched-remittance',
   'write-off-approval',
   'deadline-passed',
 ] as const;
@@ -50,6 +51,7 @@ export const queueTitles: Record<FollowUpQueue, string> = {
   'secondary-billing': 'Secondary billing',
   'appeal-pending': 'Appeals pending',
   'no-response': 'No response',
+  'unmatched-remittance': 'Unmatched remittances',
   'write-off-approval': 'Write-off approval',
   'deadline-passed': 'Deadline passed (review)',
 };

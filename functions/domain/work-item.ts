@@ -55,7 +55,23 @@ export type Reason =
   | { readonly code: 'secondary-due'; readonly otherPayer: string }
   | { readonly code: 'appeal-pending'; readonly level: string; readonly appealedOn: CalendarDate }
   | { readonly code: 'no-response'; readonly since: CalendarDate }
-  | { readonly code: 'clock'; readonly kind: Clock['kind']; readonly dueOn: CalendarDate; readonly level?: string };
+  | { readonly code: 'clock'; readonly kind: Clock['kind']; readonly dueOn: CalendarDate; readonly level?: string }
+  /**
+   * A remittance line (835 CLP) for a claim the tenant does not hold: who paid, the payment's trace (EFT or check)
+   * number, what the line paid (negative for a reversal), its remit date and CLP02; which remittance (its opaque id)
+   * and line it is, so a line is kept once. No patient data.
+   */
+  | {
+      readonly code: 'unmatched-remittance';
+      readonly payerName: string | null;
+      readonly payerId: string | null;
+      readonly traceNumber: string | null;
+      readonly paidCents: number;
+      readonly remitDate: CalendarDate;
+      readonly statusCode: string;
+      readonly remitId: string;
+      readonly position: number;
+    };
 
 /** What the nightly run wants a claim's work item to be; undefined when nothing is due. */
 export interface WorkItemPlan {
@@ -86,6 +102,7 @@ const queueWeight: Record<FollowUpQueue, number> = {
   'secondary-billing': 15,
   'appeal-pending': 10,
   'no-response': 15,
+  'unmatched-remittance': 15,
   'write-off-approval': 0,
   'deadline-passed': 0,
 };
@@ -299,6 +316,8 @@ export const nextStepOf = (plan: Pick<WorkItemPlan, 'queue' | 'category' | 'reas
       return 'call the payer for the appeal decision';
     case 'no-response':
       return 'check the claim status with the payer';
+    case 'unmatched-remittance':
+      return 'find the claim this payment is for: load it, or return the payment';
     case 'write-off-approval':
       return 'approve or decline the write-off';
     case 'deadline-passed':
@@ -349,5 +368,7 @@ export const describeReason = (reason: Reason, today: CalendarDate): string => {
       return `no response from the payer since ${reason.since} (${daysBetween(reason.since, today)} days): check status`;
     case 'clock':
       return `${reason.level ? `${reason.level} ` : ''}${clockNames[reason.kind]} ${inDays(reason.dueOn, today)}`;
+    case 'unmatched-remittance':
+      return `${reason.payerName ?? 'a payer'} ${reason.paidCents < 0 ? `took back ${dollars(-reason.paidCents)}` : `remitted ${dollars(reason.paidCents)}`} on ${reason.remitDate} (trace ${reason.traceNumber ?? 'not given'}) for a claim this practice does not hold: find the claim and post it, or return the payment`;
   }
 };

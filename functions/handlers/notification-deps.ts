@@ -3,6 +3,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NotificationDeps } from '../services/notifications.js';
 import { AlertStateStore } from '../store/alert-state-store.js';
+import { ClaimStore } from '../store/claim-store.js';
 import { HistoryStore } from '../store/history-store.js';
 import { KpiStore } from '../store/kpi-store.js';
 import { RejectedEventStore } from '../store/rejected-event-store.js';
@@ -10,6 +11,7 @@ import { RunStore } from '../store/run-store.js';
 import { SentEmailStore } from '../store/sent-email-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import { WorkItemStore } from '../store/work-item-store.js';
+import { X12FileStore } from '../store/x12-file-store.js';
 
 /** The stores over one table, and what the caller brings: tenants, dead-letter depth, the sender, the clock. */
 export const notificationDeps = (
@@ -25,5 +27,8 @@ export const notificationDeps = (
   alerts: new AlertStateStore(client, tableName),
   rejected: new RejectedEventStore(client, tableName),
   kpis: new KpiStore(client, tableName),
+  files: new X12FileStore(client, tableName),
+  // Read only (whether an unmatched remittance's claim arrived): the shard count matters only to claim writes.
+  claims: new ClaimStore(client, tableName, 1),
   ...rest,
 });

@@ -1,10 +1,10 @@
 // Lambda: the emails of a completed night (digest, portfolio digests, alerts; one reminder message per biller),
-// the reminders, and the watch schedule's alerts (late runs, dead letters). Each email once per recipient, kind and
-// occasion.
+// the reminders, the watch schedule's alerts (late runs, dead letters) and X12 batch-rejected alerts. Each email once
+// per recipient, kind and occasion.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { sendEmail } from '../notify/email-sender.js';
-import { onReminder, onRunComplete, onWatch } from '../services/notifications.js';
+import { onBatchRejected, onReminder, onRunComplete, onWatch } from '../services/notifications.js';
 import { dynamo, ses, sqs } from '../shared/clients.js';
 import { deadLetterDepth, deadLetterQueuesFromEnv } from '../shared/dead-letter-depth.js';
 import { queueUrl, requireEnv, tableName } from '../shared/env.js';
@@ -32,6 +32,7 @@ const processRecord = async (record: SQSRecord): Promise<void> => {
   const message = notificationMessage.parse(JSON.parse(record.body));
   if (message.kind === 'run-complete') await onRunComplete(deps, message.tenantId, message.runDate);
   else if (message.kind === 'reminder') await onReminder(deps, message.tenantId, message.runDate, message.userId);
+  else if (message.kind === 'batch-rejected') await onBatchRejected(deps, message);
   else await onWatch(deps, message.at);
 };
 

@@ -71,12 +71,32 @@ const work = (d: TenantDigest): Section[] => [
   heading('Denials opened since the previous night'),
   table(['Category', 'Claims', 'Dollars'], d.night.newDenials.map((r) => [categoryTitles[r.category], r.count.toLocaleString('en-US'), money(r.cents)]), 'No new denials.'),
   heading('Backlog per queue'),
-  table(['Queue', 'Items', 'Dollars'], d.night.backlogByQueue.map((r) => [queueTitles[r.queue], r.count.toLocaleString('en-US'), money(r.cents)])),
+  // Overdue as the reminder and GET /queues count it: a follow-up date or deadline lead time passed, no action since.
+  // (Three columns, to fit a phone: the overdue count rides with the items.)
+  table(['Queue', 'Items', 'Dollars'], d.night.backlogByQueue.map((r) => [queueTitles[r.queue], r.overdue ? `${r.count.toLocaleString('en-US')} (${r.overdue.toLocaleString('en-US')} overdue)` : r.count.toLocaleString('en-US'), money(r.cents)])),
   heading('Backlog per biller'),
   table(['Assigned to', 'Items', 'Dollars'], d.backlogByAssignee.map((r) => [r.name, r.count.toLocaleString('en-US'), money(r.cents)]), 'No open work.'),
   heading('Work done the day before'),
   table(['Biller', 'Actions'], d.workDone.map((r) => [r.name, r.actions.toLocaleString('en-US')]), 'No actions were recorded.'),
 ];
+
+/** The X12 remittances received since the previous digest (README: X12 files); nothing for a practice that sends none. */
+const remittances = (d: TenantDigest): Section[] => {
+  const r = d.remittances;
+  if (!r) return [];
+  if (r.count === 0) return [heading('Remittances received'), paragraph('No remittance (835) was received since the previous digest.')];
+  return [
+    heading('Remittances received since the previous digest'),
+    figures([
+      { label: 'Remittances (835)', value: r.count.toLocaleString('en-US') },
+      { label: 'Dollars applied', value: money(r.cents) },
+      { label: 'Unmatched', value: r.unmatched.toLocaleString('en-US'), note: r.unmatched === 1 ? 'claim line' : 'claim lines', warn: r.unmatched > 0 },
+      { label: 'Refused', value: r.refused.toLocaleString('en-US'), note: r.refused === 1 ? 'remittance' : 'remittances', warn: r.refused > 0 },
+    ]),
+    ...(r.unmatched > 0 ? [paragraph(`Unmatched lines paid claims this practice does not hold; they wait in the ${queueTitles['unmatched-remittance']} queue.`)] : []),
+    ...(r.refused > 0 ? [paragraph('A refused remittance was applied to no claim: its file report says why (GET /files).')] : []),
+  ];
+};
 
 const health = (d: TenantDigest): Section[] => {
   const h = d.health;
@@ -111,6 +131,7 @@ export const managerDigestEmail = (d: TenantDigest, appBaseUrl: string): Email =
       ...arByBucket(d),
       ...arByPayer(d),
       ...work(d),
+      ...remittances(d),
       ...health(d),
       ...links([
         ['Open the work queues', appLink(appBaseUrl, '/queues', { tenant: d.tenantId })],

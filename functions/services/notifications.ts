@@ -4,12 +4,13 @@
 // recorded and skipped; a passing fault leaves the email unclaimed and fails the message so the queue retries it.
 import { alertChanges, readAlerts, type AlertKind, type AlertObservation, type AlertStanding } from '../domain/alerts.js';
 import { addDays, localDateAt, localTimeAt, type CalendarDate } from '../domain/calendar.js';
-import { tenantDigest, workDayBefore, type RunHealth, type TenantDigest } from '../domain/digest.js';
+import { remittancesReceived, remittanceWindow, tenantDigest, workDayBefore, type RemittancesReceived, type RunHealth, type TenantDigest } from '../domain/digest.js';
 import { daysInArWindow, kpisOn } from '../domain/kpis.js';
 import { summarizeNight, type NightSummary } from '../domain/night-summary.js';
 import { ReminderTally } from '../domain/reminder.js';
 import type { BillerContact, TenantSettings } from '../domain/tenant-settings.js';
-import { alertEmail } from '../notify/alert-email.js';
+import { unmatchedItemSettled } from '../domain/unmatched-remittance.js';
+import { alertEmail, batchRejectedEmail } from '../notify/alert-email.js';
 import { managerDigestEmail, portfolioDigestEmail } from '../notify/digest-email.js';
 import type { EmailSender } from '../notify/email-sender.js';
 import type { Email } from '../notify/html.js';
@@ -19,6 +20,7 @@ import type { DeadLetterDepth } from '../shared/dead-letter-depth.js';
 import type { NotificationMessage } from '../shared/messages.js';
 import { logger } from '../shared/observability.js';
 import { AlertStateStore } from '../store/alert-state-store.js';
+import type { ClaimStore } from '../store/claim-store.js';
 import { HistoryStore } from '../store/history-store.js';
 import { RejectedEventStore } from '../store/rejected-event-store.js';
 import { KpiStore } from '../store/kpi-store.js';
@@ -26,6 +28,7 @@ import { RunStore, type NightlyRunRecord } from '../store/run-store.js';
 import { SentEmailStore } from '../store/sent-email-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import { WorkItemStore } from '../store/work-item-store.js';
+import type { X12FileStore } from '../store/x12-file-store.js';
 
 export interface NotificationLog {
   info(message: string, fields: Record<string, unknown>): void;
@@ -41,6 +44,10 @@ export interface NotificationDeps {
   readonly alerts: AlertStateStore;
   readonly rejected: RejectedEventStore;
   readonly kpis: KpiStore;
+  /** X12 file reports: the digest's remittances received. */
+  readonly files: Pick<X12FileStore, 'filesReceived'>;
+  /** Whether an unmatched remittance's claim has arrived (read only). */
+  readonly claims: Pick<ClaimStore, 'getMany'>;
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly deadLetters: DeadLetterDepth;
   /** Puts messages on the notification queue (the reminders a night fans out). */
@@ -116,8 +123,50 @@ const occasionOf = (run: NightlyRunRecord): string => (run.attempt > 1 ? `${run.
 const summaryOf = (run: NightlyRunRecord | undefined, settings: TenantSettings): NightSummary | undefined =>
   run?.status === 'complete' ? summarizeNight(run.counts, settings.agingBuckets) : undefined;
 
+/**
+ * Closes the unmatched-remittance items whose claim has arrived and that no night will visit (the claim is held and not
+ * in follow-up: settled at once, e.g. paid in full by the remittance that waited for it); a claim in follow-up is left to
+ * the night, which replaces the item with the claim's own plan or closes it. Returns the queue's open items after it.
+ * Idempotent, and run after every completed night, before its digest.
+ */
+export const settleUnmatchedRemittances = async (
+  deps: Pick<NotificationDeps, 'workItems' | 'claims'>,
+  tenantId: string,
+  on: CalendarDate,
+): Promise<{ readonly closed: number; readonly count: number; readonly cents: number }> => {
+  let closed = 0;
+  let count = 0;
+  let cents = 0;
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.workItems.pageQueue(tenantId, 'unmatched-remittance', 100, cursor);
+    const held = new Map((await deps.claims.getMany(tenantId, page.items.map((i) => i.claimId))).map((s) => [s.claim.claimId, s.claim]));
+    for (const item of page.items) {
+      if (unmatchedItemSettled(held.get(item.claimId)) && (await deps.workItems.close(item, on))) {
+        closed++;
+        continue;
+      }
+      count++;
+      cents += item.dollarsCents;
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return { closed, count, cents };
+};
+
+/** The digest's remittances received: the files that arrived since the previous night completed (else in the 24 h before). */
+const remittancesFor = async (deps: NotificationDeps, tenantId: string, run: NightlyRunRecord, previous: NightlyRunRecord | undefined): Promise<RemittancesReceived> => {
+  const { since, through } = remittanceWindow(run.completedAt ?? deps.now(), previous?.status === 'complete' ? previous.completedAt : undefined);
+  return remittancesReceived(since, through, await deps.files.filesReceived(tenantId, since, through));
+};
+
 /** Everything a practice's digest says about a completed night. */
 const buildDigest = async (deps: NotificationDeps, tenant: TenantConfig, settings: TenantSettings, run: NightlyRunRecord, deadLetters: RunHealth['deadLetters']): Promise<TenantDigest> => {
+  // Unmatched items sit on claims the night does not visit: their backlog row is the queue itself, read after settling.
+  const unmatched = await settleUnmatchedRemittances(deps, tenant.id, run.runDate).catch((error: Error) => {
+    deps.log.warn('unmatched remittances not settled; the next night tries again', { tenantId: tenant.id, error: error.name });
+    return undefined;
+  });
   const [previous, actionsByUser, refusedBefore, refusedOn, kpiDays] = await Promise.all([
     deps.runs.get(tenant.id, addDays(run.runDate, -1)),
     deps.history.actionsByUser(tenant.id, workDayBefore(run.runDate)),
@@ -125,7 +174,11 @@ const buildDigest = async (deps: NotificationDeps, tenant: TenantConfig, setting
     deps.rejected.count(tenant.id, run.runDate),
     deps.kpis.days(tenant.id, addDays(run.runDate, -(daysInArWindow - 1)), run.runDate),
   ]);
-  const night = summarizeNight(run.counts, settings.agingBuckets);
+  const remittances = await remittancesFor(deps, tenant.id, run, previous);
+  const summary = summarizeNight(run.counts, settings.agingBuckets);
+  const night: NightSummary = unmatched
+    ? { ...summary, backlogByQueue: summary.backlogByQueue.map((row) => (row.queue === 'unmatched-remittance' ? { ...row, count: unmatched.count, cents: unmatched.cents } : row)) }
+    : summary;
   const previousNight = summaryOf(previous, settings);
   return tenantDigest({
     tenantId: tenant.id,
@@ -144,6 +197,7 @@ const buildDigest = async (deps: NotificationDeps, tenant: TenantConfig, setting
       deadLetters,
     },
     kpis: kpisOn(run.runDate, night.ar.totalCents, kpiDays),
+    remittances,
   });
 };
 
@@ -275,6 +329,23 @@ export const onReminder = async (deps: NotificationDeps, tenantId: string, runDa
   if ((await deliver(deps, { from: practiceSender(deps, tenant), tenantId, occasion, kind: 'reminder', to: biller.email, email: mail })) === 'retry') {
     throw new RetryLaterError('the reminder hit a passing fault; the message will be retried');
   }
+};
+
+/**
+ * An X12 file held batch-level rejections (277CA at batch level, 999 rejections of 837 batches): the tenant's managers
+ * get one alert per file, whatever redeliveries or retries of the file send this message again.
+ */
+export const onBatchRejected = async (deps: NotificationDeps, message: Extract<NotificationMessage, { kind: 'batch-rejected' }>): Promise<void> => {
+  const tenant = deps.tenants.get(message.tenantId);
+  if (!tenant) throw new Error('the batch-rejected message names a tenant this deployment does not serve');
+  const settings = await deps.settings.get(tenant.id);
+  const mail = batchRejectedEmail(message, tenant, deps.appBaseUrl);
+  const outcomes = await deliverAll(
+    deps,
+    managerRecipients(settings, tenant).map((to) => ({ from: practiceSender(deps, tenant), tenantId: tenant.id, occasion: `batch-rejected:${message.fileSha256}`, kind: 'alert-batch-rejected', to, email: mail })),
+  );
+  deps.log.info('batch-rejected alert', { tenantId: tenant.id, batchStatuses: message.batchStatuses, rejectedSets: message.rejectedSets, sent: outcomes.filter((o) => o === 'sent').length });
+  if (outcomes.includes('retry')) throw new RetryLaterError('some alert emails hit a passing fault; the message will be retried');
 };
 
 /** The watch schedule: for every tenant, is tonight's run late, and is anything in a dead-letter queue? */

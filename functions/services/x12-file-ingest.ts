@@ -1,20 +1,31 @@
 // The unit of work of the ingest-x12-file consumer: an S3 notification names files dropped at inbox/<tenant>/<name>;
 // each is read as it streams (never whole in memory), mapped to its report and claim events, the events sent to the
-// ingest queue ten per request, and the report (S3 and the table) and the 835 remittances recorded. The same file
-// dropped again changes nothing: its report, keyed by the SHA-256 of its bytes, is found and nothing is sent.
+// ingest queue ten per request, and the report (S3 and the table) and the 835 remittances recorded. Beyond the
+// events: the claims of each 837 set are kept for its 999, whose rejections send claim.rejected; 835 lines for claims
+// the tenant does not hold open unmatched-remittance work items; 277CA batch-level and 999 rejections alert the
+// managers. The same file dropped again changes nothing: its report, keyed by the SHA-256 of its bytes, is found.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ClaimEvent } from '../domain/claim-events.js';
+import type { CalendarDate } from '../domain/calendar.js';
+import { claimId as claimIdSchema, type ClaimEvent } from '../domain/claim-events.js';
+import { isClaim } from '../domain/claim.js';
+import { rejectedCategories } from '../domain/codes.js';
+import { unmatchedRemittancePlan, type UnmatchedRemittanceLine } from '../domain/unmatched-remittance.js';
 import { tenantIdSchema } from '../shared/config-schema.js';
-import { PermanentError } from '../shared/errors.js';
+import { PermanentError, TransientError } from '../shared/errors.js';
+import type { NotificationMessage } from '../shared/messages.js';
 import { sendMessages } from '../shared/queue-sender.js';
 import { reportObjectKey, x12Bucket } from '../shared/resources.js';
+import { ClaimStore } from '../store/claim-store.js';
 import { unattributedTenant } from '../store/keys.js';
-import type { FileReportSummary, Remittance, X12Bucket, X12FileStore } from '../store/x12-file-store.js';
+import type { TenantSettingsStore } from '../store/tenant-settings-store.js';
+import { samePlan, type WorkItemStore } from '../store/work-item-store.js';
+import type { BatchClaims, FileReportSummary, Remittance, X12Bucket, X12FileStore } from '../store/x12-file-store.js';
 import { FileReportBuilder, type FileReport, type FileResult } from '../x12/file-report.js';
-import type { MapContext } from '../x12/map-835.js';
-import type { Report835, TransactionReport } from '../x12/map-transaction.js';
+import type { AcknowledgmentReport } from '../x12/map-999.js';
+import { envelopeOf, validateEvent, type MapContext } from '../x12/map-835.js';
+import type { Report277, Report835, Report837, Report999, TransactionReport } from '../x12/map-transaction.js';
 import { readX12 } from '../x12/reader.js';
 
 // ---- The S3 notification ----
@@ -178,18 +189,238 @@ export const remittancesOf = (tenantId: string, report: FileReport, receivedAt: 
     })),
   }));
 
-export const summaryOf = (report: FileReport, eventCount: number, remittanceCount: number): FileReportSummary => ({
-  file: report.file,
-  sha256: report.sha256,
-  bytes: report.bytes,
-  status: report.status,
-  errorCount: report.errors.length,
-  transactionCount: report.transactions.length,
-  refusedTransactionCount: report.transactions.filter((t) => t.status === 'refused').length,
-  types: [...new Set(report.transactions.map((t) => t.type))],
-  eventCount,
-  remittanceCount,
-});
+/**
+ * The report's summary. Its remittance figures (the digest's remittances received) leave out the 835s recorded before
+ * by another file (`recordedBefore`: the same remittance sent again), so each remittance counts once.
+ */
+export const summaryOf = (report: FileReport, eventCount: number, remittanceCount: number, unmatchedClaimCount = 0, recordedBefore: ReadonlySet<string> = new Set()): FileReportSummary => {
+  const remits = report.transactions.filter((t) => t.type === '835' && !(is835WithPayment(t) && recordedBefore.has(remittanceIdOf(t))));
+  return {
+    file: report.file,
+    sha256: report.sha256,
+    bytes: report.bytes,
+    status: report.status,
+    errorCount: report.errors.length,
+    transactionCount: report.transactions.length,
+    refusedTransactionCount: report.transactions.filter((t) => t.status === 'refused').length,
+    types: [...new Set(report.transactions.map((t) => t.type))],
+    eventCount,
+    remittanceCount,
+    remittanceTransactionCount: remits.length,
+    remittanceCents: remits.filter((t): t is Report835 => t.status === 'accepted' && is835WithPayment(t)).reduce((sum, t) => sum + t.paymentCents, 0),
+    refusedRemittanceCount: remits.filter((t) => t.status === 'refused').length,
+    unmatchedClaimCount,
+  };
+};
+
+// ---- 837 batches and their 999 acknowledgments ----
+
+/** The claims each accepted 837 transaction set carried (those whose claim.submitted was sent), for its 999. */
+export const batchesOf = (report: FileReport, receivedAt: string, submittedOnOf: (eventId: string) => string | undefined): BatchClaims[] =>
+  report.transactions
+    .filter((t): t is Report837 => (t.type === '837P' || t.type === '837I') && t.status === 'accepted' && Array.isArray((t as Partial<Report837>).claims))
+    .map((t) => {
+      const sent = t.claims.filter((c) => c.eventId !== undefined);
+      const first = sent.find((c) => submittedOnOf(c.eventId!) !== undefined);
+      return {
+        groupControlNumber: t.groupControlNumber,
+        setControlNumber: t.controlNumber,
+        interchangeControlNumber: t.interchangeControlNumber,
+        claimIds: sent.map((c) => c.patientControlNumber),
+        submittedOn: first ? submittedOnOf(first.eventId!)! : null,
+        fileSha256: report.sha256,
+        receivedAt,
+      };
+    });
+
+/** A 999 acknowledgment, and what it did to the claims of the 837 set (or group) it speaks of. */
+export interface AcknowledgmentOutcome extends AcknowledgmentReport {
+  /** Claims of the acknowledged set (a group entry: of all its sets) received in 837 copies; null when none was. */
+  readonly claims: number | null;
+  /** claim.rejected events sent for it (a claim of a rejected set and of its rejected group counts on the set). */
+  readonly claimsRejected: number;
+}
+
+/** A 999's line of the file report, with what its acknowledgments found. */
+export type Report999Outcome = Omit<Report999, 'acknowledgments'> & {
+  readonly acknowledgments: AcknowledgmentOutcome[];
+  /** The sets and groups it acknowledges of which no 837 copy was received: their claims are not known here. */
+  readonly unknownSets: Array<{ readonly groupControlNumber: string | null; readonly setControlNumber: string | null }>;
+};
+
+/** IK5 A/E accept a set; AK9 A/E accept a group, P accepts part of it (its IK5s say which). Anything else rejects. */
+export const rejects = (ack: AcknowledgmentReport): boolean => !ack.accepted && !(ack.level === 'group' && ack.code === 'P');
+
+/**
+ * 999 rejections put each known claim of the batch in the rejections queue: a claim.rejected from the 999 (277CA
+ * category A3, "returned as unprocessable": the claim never reached adjudication; status 21, missing or invalid
+ * information), dated the day its 837 batch was sent (BHT04: the 999 answers that batch, and the set itself carries no
+ * date), else the day the 999 arrived. Event ids derive from the 999's control numbers and the claim.
+ */
+export const rejectionEvent = (tenantId: string, t: Report999, claimId: string, rejectedOn: CalendarDate, ack: AcknowledgmentReport) => {
+  const eventId = `x12-${createHash('sha256').update(`x12:999:${t.interchangeControlNumber}:${t.groupControlNumber}:${t.controlNumber}:${claimId}`).digest('hex').slice(0, 40)}`;
+  const what = ack.level === 'set' ? `transaction set ${ack.setControlNumber} of group ${ack.groupControlNumber}, IK5 ${ack.code}` : `group ${ack.groupControlNumber}, AK9 ${ack.code}`;
+  const errors = ack.errorCodes.length ? ` (syntax error codes ${ack.errorCodes.join(', ')})` : '';
+  const reason = `the clearinghouse rejected the 837 batch (999): ${what}${errors}; fix the batch and send the claim again`.slice(0, 500);
+  return validateEvent({ ...envelopeOf({ tenantId }, eventId, 'claim.rejected', rejectedOn), payload: { claimId, categoryCode: 'A3', statusCode: '21', reason, rejectedOn } });
+};
+
+/**
+ * Every accepted 999 of the report: each acknowledgment looked up against the 837 sets received (a group's every set
+ * for a group entry), claim.rejected sent for the claims of each rejected one, and the 999's report line completed
+ * with what was found (claims known per acknowledgment, and the sets of which no 837 copy was received).
+ */
+export const applyAcknowledgments = async (
+  deps: Pick<X12FileIngestDeps, 'files' | 'sendEvents'>,
+  tenantId: string,
+  report: FileReport,
+  receivedOn: CalendarDate,
+): Promise<{ readonly report: FileReport; readonly events: number; readonly rejectedSets: number }> => {
+  let events = 0;
+  let rejectedSets = 0;
+  const transactions: TransactionReport[] = [];
+  for (const t of report.transactions) {
+    if (t.type !== '999' || t.status !== 'accepted' || !Array.isArray((t as Partial<Report999>).acknowledgments)) {
+      transactions.push(t);
+      continue;
+    }
+    const ack999 = t as Report999;
+    const groups = new Map<string, BatchClaims[]>();
+    for (const gs06 of new Set(ack999.acknowledgments.map((a) => a.groupControlNumber).filter((g): g is string => g !== null))) {
+      groups.set(gs06, await deps.files.batches(tenantId, gs06));
+    }
+    const rejected = new Map<string, ClaimEvent>();
+    const acknowledgments = ack999.acknowledgments.map((ack): AcknowledgmentOutcome => {
+      const sets = (ack.groupControlNumber === null ? [] : (groups.get(ack.groupControlNumber) ?? [])).filter((b) => ack.level === 'group' || b.setControlNumber === ack.setControlNumber);
+      const known = ack.groupControlNumber !== null && sets.length > 0;
+      let claimsRejected = 0;
+      if (rejects(ack)) {
+        rejectedSets++;
+        for (const set of sets) {
+          for (const claimId of set.claimIds) {
+            if (rejected.has(claimId)) continue;
+            const validated = rejectionEvent(tenantId, ack999, claimId, set.submittedOn ?? receivedOn, ack);
+            if (!validated.ok) continue;
+            rejected.set(claimId, validated.event);
+            claimsRejected++;
+          }
+        }
+      }
+      return { ...ack, claims: known ? sets.reduce((n, b) => n + b.claimIds.length, 0) : null, claimsRejected };
+    });
+    const unknownSets = acknowledgments.filter((a) => a.claims === null).map((a) => ({ groupControlNumber: a.groupControlNumber, setControlNumber: a.setControlNumber }));
+    if (rejected.size > 0) await deps.sendEvents([...rejected.values()]);
+    events += rejected.size;
+    const line: Report999Outcome = { ...ack999, acknowledgments, unknownSets };
+    transactions.push(line as TransactionReport);
+  }
+  return { report: { ...report, transactions }, events, rejectedSets };
+};
+
+// ---- 277CA batch-level rejections ----
+
+const rejectedCategory: ReadonlySet<string> = new Set(rejectedCategories);
+
+/** 277CA statuses at batch level (receiver or provider HL) that reject: no claim event can carry them. */
+export const batchRejectionsOf = (report: FileReport): number =>
+  report.transactions
+    .filter((t): t is Report277 => t.type === '277CA' && t.status === 'accepted' && Array.isArray((t as Partial<Report277>).statuses))
+    .flatMap((t) => t.statuses)
+    .filter((s) => s.level === 'batch' && [s.category, ...s.additionalStatuses.map((a) => a.category)].some((c) => rejectedCategory.has(c))).length;
+
+// ---- Unmatched remittances ----
+
+/** Claim ids are read in slices, so a remittance of many thousand claims never holds them all at once. */
+const claimReadSlice = 1_000;
+/** Items opened or updated at once. */
+const itemConcurrency = 8;
+/** Lost races on one item before the file is retried (by the queue) as a whole. */
+const itemTries = 3;
+
+/**
+ * The lines of the accepted 835s whose claim the tenant does not hold, by claim id (ids no claim can have under ''),
+ * and how many there are (those of remittances another file recorded before left out).
+ */
+export const unmatchedLinesOf = async (
+  claims: Pick<ClaimStore, 'currents'>,
+  tenantId: string,
+  report: FileReport,
+  remitDateFallback: CalendarDate,
+  recordedBefore: ReadonlySet<string> = new Set(),
+): Promise<{ readonly byClaim: Map<string, UnmatchedRemittanceLine[]>; readonly count: number }> => {
+  const lines: Array<{ claimId: string; line: UnmatchedRemittanceLine }> = [];
+  for (const t of report.transactions) {
+    if (t.type !== '835' || t.status !== 'accepted' || !is835WithPayment(t)) continue;
+    const remitId = remittanceIdOf(t);
+    t.claims.forEach((c, i) => {
+      lines.push({
+        claimId: c.patientControlNumber,
+        line: {
+          remitId,
+          position: i + 1,
+          payerId: t.payer.id,
+          payerName: t.payer.name,
+          traceNumber: t.traceNumber,
+          paidCents: c.paidCents,
+          remitDate: t.remitDate ?? t.paymentDate ?? remitDateFallback,
+          statusCode: c.statusCode,
+        },
+      });
+    });
+  }
+  const ids = [...new Set(lines.map((l) => l.claimId))].filter((id) => claimIdSchema.safeParse(id).success);
+  const held = new Set<string>();
+  for (let start = 0; start < ids.length; start += claimReadSlice) {
+    const slice = ids.slice(start, start + claimReadSlice);
+    const records = await claims.currents(slice.map((claimId) => ({ tenantId, claimId })));
+    for (const id of slice) if (isClaim(records.get(ClaimStore.recordKey(tenantId, id))?.state)) held.add(id);
+  }
+  const byClaim = new Map<string, UnmatchedRemittanceLine[]>();
+  let count = 0;
+  for (const { claimId, line } of lines) {
+    if (held.has(claimId)) continue;
+    if (!recordedBefore.has(line.remitId)) count++;
+    const key = claimIdSchema.safeParse(claimId).success ? claimId : '';
+    byClaim.set(key, [...(byClaim.get(key) ?? []), line]);
+  }
+  return { byClaim, count };
+};
+
+/**
+ * Opens (or adds the new lines to) each unknown claim id's unmatched-remittance item, through the work-item store, so
+ * the queue's totals move in the same transaction. An id whose item is the claim's own work (another queue) is left
+ * alone. When the claim arrives, its remittance (waiting in its history) applies, and the night that visits it
+ * replaces the item with the claim's own plan, or closes it; a claim settled at once is never visited, so the
+ * notifications after the next night close its item (services/notifications.ts).
+ */
+export const openUnmatchedItems = async (
+  deps: Pick<X12FileIngestDeps, 'workItems' | 'settings'>,
+  tenantId: string,
+  byClaim: ReadonlyMap<string, readonly UnmatchedRemittanceLine[]>,
+  on: CalendarDate,
+): Promise<void> => {
+  const claimIds = [...byClaim.keys()].filter((id) => id !== '');
+  if (claimIds.length === 0) return;
+  const settings = await deps.settings.get(tenantId);
+  /** True once the item says what the lines say (or is the claim's own work, left alone); false after lost races. */
+  const settle = async (claimId: string, lines: readonly UnmatchedRemittanceLine[]): Promise<boolean> => {
+    for (let attempt = 0; attempt < itemTries; attempt++) {
+      const item = (await deps.workItems.getMany(tenantId, [claimId])).get(claimId);
+      if (item?.status === 'open' && item.queue !== 'unmatched-remittance') return true;
+      const plan = unmatchedRemittancePlan(lines, item?.status === 'open' ? item.reasons : [], settings);
+      if (item?.status === 'open' ? samePlan(item, plan) || (await deps.workItems.update(item, plan, on)) : await deps.workItems.open(tenantId, claimId, plan, on, item)) return true;
+    }
+    return false;
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < claimIds.length) {
+      const claimId = claimIds[next++]!;
+      if (!(await settle(claimId, byClaim.get(claimId)!))) throw new TransientError('an unmatched-remittance item kept losing its write; the file will be read again');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(itemConcurrency, claimIds.length) }, worker));
+};
 
 // ---- Sending ----
 
@@ -221,6 +452,14 @@ export interface X12FileIngestDeps {
   readonly sendEvents: (events: readonly ClaimEvent[]) => Promise<void>;
   /** Whether the tenant is one this deployment serves. */
   readonly isKnownTenant: (tenantId: string) => boolean;
+  /** The tenant's local date at an instant (work items and fallback dates are the tenant's days). */
+  readonly localDate: (tenantId: string, at: string) => CalendarDate;
+  /** The claims the tenant holds: a remittance line for any other goes to the unmatched-remittance queue. */
+  readonly claims: Pick<ClaimStore, 'currents'>;
+  readonly workItems: Pick<WorkItemStore, 'getMany' | 'open' | 'update'>;
+  readonly settings: Pick<TenantSettingsStore, 'get'>;
+  /** Puts a message on the notification queue (the managers' batch-rejected alert). */
+  readonly notify: (message: NotificationMessage) => Promise<void>;
   /** When a notification does not say when the file arrived. */
   readonly now: () => string;
 }
@@ -291,19 +530,48 @@ export const ingestX12Object = async (deps: X12FileIngestDeps, record: S3Notific
   if (!again) return { outcome: 'ignored', reason: 'object-gone' };
 
   // Order matters for retries: the table's report item is written last and marks the file done; everything before it
-  // is safe to repeat (event ids are deterministic, remittances are written once, the S3 report is overwritten).
+  // is safe to repeat (event ids are deterministic, remittances are written once, batches and unmatched lines are
+  // written as the same items again, the alert is sent once per file and recipient, the S3 report is overwritten).
   // Events go out as the file is read, a few thousand at a time, so a large file's events are never all held.
   const pending: ClaimEvent[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length > 0) await deps.sendEvents(pending.splice(0, pending.length));
   };
-  const { report, eventCount } = await readX12File(place.name, again, { tenantId }, {
+  // The date of each 837 set (BHT04), by its first claim's event: a 999 answering the set dates its rejections by it.
+  const submittedOn = new Map<string, string>();
+  const { report: read, eventCount: readEvents } = await readX12File(place.name, again, { tenantId }, {
     onEvents: async (events) => {
+      const first = events[0];
+      if (first?.type === 'claim.submitted') submittedOn.set(first.eventId, first.payload.submittedOn);
       for (const event of events) pending.push(event);
       if (pending.length >= sendAtOnce) await flush();
     },
   });
   await flush();
+  const receivedAt = receivedAtOf(record, deps.now);
+  const receivedOn = deps.localDate(tenantId, receivedAt);
+
+  // 837: which claims each set carried. Then 999: the known claims of each rejected set go to the rejections queue.
+  for (const batch of batchesOf(read, receivedAt, (eventId) => submittedOn.get(eventId))) await deps.files.saveBatch(tenantId, batch);
+  const acknowledged = await applyAcknowledgments(deps, tenantId, read, receivedOn);
+  const report = acknowledged.report;
+  const eventCount = readEvents + acknowledged.events;
+
+  // 835: the remittances, and the lines of claims the tenant does not hold.
+  const remittances = remittancesOf(tenantId, report, receivedAt);
+  for (const remittance of remittances) await deps.files.saveRemittance(remittance);
+  // A remittance another file recorded first (sent again in other bytes) counts in that file's figures, not here.
+  const recordedBefore = new Set<string>();
+  for (const { header } of remittances) if ((await deps.files.remittanceFile(tenantId, header.remitId)) !== report.sha256) recordedBefore.add(header.remitId);
+  const unmatched = await unmatchedLinesOf(deps.claims, tenantId, report, receivedOn, recordedBefore);
+  await openUnmatchedItems(deps, tenantId, unmatched.byClaim, receivedOn);
+
+  // 277CA batch-level rejections and 999 rejections: the managers hear of them (once per file).
+  const batchStatuses = batchRejectionsOf(report);
+  if (batchStatuses > 0 || acknowledged.rejectedSets > 0) {
+    await deps.notify({ kind: 'batch-rejected', tenantId, fileSha256: report.sha256, receivedAt, batchStatuses, rejectedSets: acknowledged.rejectedSets, claimsRejected: acknowledged.events });
+  }
+
   const outcome = {
     tenantId,
     sha256: report.sha256,
@@ -313,14 +581,11 @@ export const ingestX12Object = async (deps: X12FileIngestDeps, record: S3Notific
     refusedTransactions: report.transactions.filter((t) => t.status === 'refused').length,
     events: eventCount,
   };
-  const receivedAt = receivedAtOf(record, deps.now);
-  const remittances = remittancesOf(tenantId, report, receivedAt);
-  for (const remittance of remittances) await deps.files.saveRemittance(remittance);
   const objectKey = reportObjectKey(tenantId, report.sha256);
   const json = JSON.stringify(report);
   await deps.bucket.put(objectKey, json, 'application/json');
   await deps.files.saveReport({
-    ...summaryOf(report, eventCount, remittances.length),
+    ...summaryOf(report, eventCount, remittances.length, unmatched.count, recordedBefore),
     tenantId,
     receivedAt,
     source: { bucket: deps.bucket.bucket, key, ...(versionId ? { versionId } : {}) },

@@ -35,5 +35,18 @@ export const notificationMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reminder'), tenantId: tenantIdSchema, runDate: calendarDate, userId: z.string().min(1) }),
   /** The watch schedule (every 15 minutes): runs not complete by their time, dead letters. */
   z.object({ kind: z.literal('watch'), at: z.iso.datetime({ offset: true }) }),
+  /**
+   * An X12 file (ingest-x12-file) held batch-level rejections: 277CA statuses at batch level, or 999 rejections of
+   * 837 batches. Counts only; the managers are alerted once per file.
+   */
+  z.object({
+    kind: z.literal('batch-rejected'),
+    tenantId: tenantIdSchema,
+    fileSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    receivedAt: z.iso.datetime({ offset: true }),
+    batchStatuses: z.number().int().nonnegative(),
+    rejectedSets: z.number().int().nonnegative(),
+    claimsRejected: z.number().int().nonnegative(),
+  }),
 ]);
 export type NotificationMessage = z.infer<typeof notificationMessage>;

@@ -210,3 +210,18 @@ export const claimRemittanceKey = (tenantId: string, claimId: string, paymentDat
   [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
   [tableDesign.sortKey]: `${claimRemittancePrefix}${paymentDate}#${remitId}#${position(claimPosition)}`,
 });
+
+/** Sort-key prefix of the claim lists of 837 transaction sets, in their group's partition. */
+export const x12BatchSetPrefix = 'SET#';
+
+/**
+ * The claims an 837 transaction set carried, by the group (GS06) and set (ST02) control numbers a 999 acknowledges
+ * them by; one item per interchange and part (a thousand claim ids each). Without `setControlNumber`: the group's
+ * partition; without `interchangeControlNumber`: the set's prefix.
+ */
+export const x12BatchKey = (tenantId: string, groupControlNumber: string, setControlNumber = '', interchangeControlNumber = '', part?: number) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#X12BATCH#${groupControlNumber}`,
+  [tableDesign.sortKey]: setControlNumber
+    ? `${x12BatchSetPrefix}${setControlNumber}#${interchangeControlNumber}${interchangeControlNumber && part !== undefined ? `#${String(part).padStart(4, '0')}` : ''}`
+    : '',
+});

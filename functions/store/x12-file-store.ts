@@ -11,6 +11,8 @@ import {
   remittanceByDateKey,
   remittanceClaimPrefix,
   remittanceKey,
+  x12BatchKey,
+  x12BatchSetPrefix,
   x12FileKey,
   x12FileListKey,
 } from './keys.js';
@@ -30,6 +32,13 @@ export interface FileReportSummary {
   readonly types: readonly string[];
   readonly eventCount: number;
   readonly remittanceCount: number;
+  /** 835 transactions in the file, accepted or refused (the digest's remittances received). */
+  readonly remittanceTransactionCount?: number;
+  /** The payments (BPR02) of the accepted 835s. */
+  readonly remittanceCents?: number;
+  readonly refusedRemittanceCount?: number;
+  /** Claim lines of accepted 835s whose claim the tenant did not hold when the file was read. */
+  readonly unmatchedClaimCount?: number;
 }
 
 export interface StoredFileReport extends FileReportSummary {
@@ -110,6 +119,22 @@ export interface ClaimRemittance {
   readonly traceNumber: string | null;
   readonly claim: RemittanceClaim;
 }
+
+/** The claims one 837 transaction set carried (from the practice's copy), for its 999 acknowledgment to find. */
+export interface BatchClaims {
+  readonly groupControlNumber: string;
+  readonly setControlNumber: string;
+  readonly interchangeControlNumber: string;
+  /** The claims whose claim.submitted event the set gave (CLM01), in file order. */
+  readonly claimIds: readonly string[];
+  /** BHT04 of the set: the day the batch was sent. */
+  readonly submittedOn: string | null;
+  readonly fileSha256: string;
+  readonly receivedAt: string;
+}
+
+/** Claim ids per batch item: a thousand 64-character ids stay far below DynamoDB's 400 KB. */
+const batchPartSize = 1_000;
 
 /** Reports larger than this stay out of the item (DynamoDB's limit is 400 KB an item). */
 const maxReportInItem = 300_000;
@@ -219,6 +244,14 @@ export class X12FileStore {
     );
   }
 
+  /** The file (its SHA-256) that recorded a remittance first, or undefined when it is not recorded. */
+  async remittanceFile(tenantId: string, remitId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: remittanceKey(tenantId, remitId), ConsistentRead: true, ProjectionExpression: 'fileSha256' }),
+    );
+    return Item?.fileSha256 as string | undefined;
+  }
+
   /** A tenant's remittances listed on `from`..`to` (inclusive dates), date-ordered: up to `limit` after `after`. */
   async remittances(tenantId: string, from: string, to: string, limit: number, after?: string): Promise<{ remittances: RemittanceHeader[]; next?: string }> {
     const { Items = [], LastEvaluatedKey } = await this.client.send(
@@ -281,6 +314,89 @@ export class X12FileStore {
       cursor = page.LastEvaluatedKey;
     } while (cursor);
     return links;
+  }
+
+  /**
+   * Records the claims of an 837 transaction set, under its group and set control numbers and its interchange: the
+   * same set read again writes the same items; another interchange reusing the numbers is kept beside it.
+   */
+  async saveBatch(tenantId: string, batch: BatchClaims): Promise<void> {
+    const { claimIds, ...facts } = batch;
+    const items: Record<string, unknown>[] = [];
+    for (let part = 0; part * batchPartSize < Math.max(1, claimIds.length); part++) {
+      items.push({
+        ...x12BatchKey(tenantId, batch.groupControlNumber, batch.setControlNumber, batch.interchangeControlNumber, part),
+        kind: 'x12-batch',
+        ...facts,
+        part,
+        parts: Math.max(1, Math.ceil(claimIds.length / batchPartSize)),
+        claimIds: claimIds.slice(part * batchPartSize, (part + 1) * batchPartSize),
+      });
+    }
+    await this.batchPut(items);
+  }
+
+  /**
+   * The 837 sets of a group (GS06) this tenant received, or one set of it (ST02), each as its latest interchange
+   * received has it (control numbers are reused over the years; the newest copy is the one a 999 answers).
+   */
+  async batches(tenantId: string, groupControlNumber: string, setControlNumber?: string): Promise<BatchClaims[]> {
+    const key = x12BatchKey(tenantId, groupControlNumber, setControlNumber ?? '', '');
+    const parts: Array<BatchClaims & { part: number; parts: number }> = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+          ExpressionAttributeValues: { ':pk': key[partitionKey], ':prefix': setControlNumber === undefined ? x12BatchSetPrefix : key[sortKey] },
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of page.Items ?? []) parts.push(stripKeys(item));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    // Parts by set and interchange; then, per set, the copy received last.
+    const copies = new Map<string, Array<(typeof parts)[number]>>();
+    for (const part of parts) {
+      const copy = `${part.setControlNumber}\u0000${part.interchangeControlNumber}`;
+      copies.set(copy, [...(copies.get(copy) ?? []), part]);
+    }
+    const newest = new Map<string, Array<(typeof parts)[number]>>();
+    for (const copy of copies.values()) {
+      const first = copy[0]!;
+      const held = newest.get(first.setControlNumber)?.[0];
+      if (!held || first.receivedAt > held.receivedAt || (first.receivedAt === held.receivedAt && first.interchangeControlNumber > held.interchangeControlNumber)) newest.set(first.setControlNumber, copy);
+    }
+    return [...newest.values()].map((copy) => {
+      const sorted = [...copy].sort((a, b) => a.part - b.part);
+      const { part: _part, parts: _parts, ...facts } = sorted[0]!;
+      return { ...facts, claimIds: sorted.flatMap((p) => p.claimIds) };
+    });
+  }
+
+  /** The file list entries received after `since` (exclusive) through `through` (inclusive), oldest first. */
+  async filesReceived(tenantId: string, since: string, through: string): Promise<Array<FileReportSummary & { receivedAt: string }>> {
+    const files: Array<FileReportSummary & { receivedAt: string }> = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :since AND :through',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+          // An entry's sort key is `<receivedAt>#<sha256>`; '~' sorts after every hex digit.
+          ExpressionAttributeValues: { ':pk': x12FileListKey(tenantId)[partitionKey], ':since': `${since}#~`, ':through': `${through}#~` },
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of page.Items ?? []) files.push(stripKeys(item));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return files;
   }
 
   /** Puts items 25 per request (a few requests at once), retrying what DynamoDB leaves unprocessed. */

@@ -13,7 +13,7 @@ import { loadConfig } from '../../lib/config.js';
 let built: FollowupApp;
 let stateful: Template;
 let service: Template;
-const ids = { bucket: '', logs: '', queue: '', deadLetters: '', queuePolicy: '', key: '', ingestQueue: '' };
+const ids = { bucket: '', logs: '', queue: '', deadLetters: '', queuePolicy: '', key: '', ingestQueue: '', notificationQueue: '' };
 
 beforeAll(() => {
   built = buildApp(loadConfig('dev'), new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-x12-')), context: { 'aws:cdk:bundling-stacks': [] } }));
@@ -29,6 +29,7 @@ beforeAll(() => {
     queuePolicy: id(x12.queue.node.findChild('Policy').node.defaultChild),
     key: id(built.stateful.dataKey.node.defaultChild),
     ingestQueue: id(built.stateful.queues.ingest.queue.node.defaultChild),
+    notificationQueue: id(built.stateful.queues.notifications.queue.node.defaultChild),
   });
 });
 
@@ -173,7 +174,9 @@ describe('x12 queue and its consumer', () => {
 
     const sends = allowing('sqs:SendMessage');
     expect(sends.length).toBeGreaterThan(0);
-    expect(sends.every((s) => text(s.Resource).includes(ids.ingestQueue))).toBe(true);
+    // The claim events go to the ingest queue; a batch rejected by a 999 or 277CA alerts through the notification queue.
+    expect(sends.every((s) => text(s.Resource).includes(ids.ingestQueue) || text(s.Resource).includes(ids.notificationQueue))).toBe(true);
+    expect(sends.some((s) => text(s.Resource).includes(ids.notificationQueue))).toBe(true);
 
     const kms = statements.filter((s) => s.Effect === 'Allow' && actionsOf(s).includes('kms:Decrypt'));
     expect(kms.length).toBeGreaterThan(0);

@@ -36,6 +36,7 @@ export const fixedTally: Tally = {
   'backlog:queue-cents:denials': 2_400_000,
   'backlog:queue:no-response': 120,
   'backlog:queue-cents:no-response': 9_800_000,
+  'backlog:overdue:no-response': 17,
   'backlog:assignee:biller:u-1': 60,
   'backlog:assignee-cents:biller:u-1': 7_000_000,
   'backlog:assignee:team:front-end': 30,

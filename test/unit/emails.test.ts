@@ -63,7 +63,8 @@ describe('the manager digest', () => {
   it('lists denials by category, backlog per queue and per biller, work done and run health', () => {
     expect(email.text).toMatch(/Authorization +4 +\$4,800/);
     expect(email.text).toMatch(/Coding +3 +\$1,200/);
-    expect(email.text).toMatch(/No response +120 +\$98,000/);
+    // The overdue column counts as the reminder and GET /queues do (issue 13 item 3).
+    expect(email.text).toMatch(/No response +120 \(17 overdue\) +\$98,000/);
     expect(email.text).toMatch(/Credit balances +0 +\$0/);
     expect(email.text).toMatch(/Unassigned pool +71 +\$32,000/);
     expect(email.text).toMatch(/Ana Ruiz +60 +\$70,000/);
