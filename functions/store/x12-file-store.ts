@@ -3,7 +3,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableDesign } from '../shared/resources.js';
-import { conditionally } from './dynamo-helpers.js';
+import { conditionally, forEachItem } from './dynamo-helpers.js';
 import {
   claimRemittanceKey,
   claimRemittancePrefix,
@@ -274,45 +274,39 @@ export class X12FileStore {
     const pk = remittanceKey(tenantId, remitId)[partitionKey];
     let header: RemittanceHeader | undefined;
     const claims: RemittanceClaim[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': partitionKey },
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) {
+    await forEachItem(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': partitionKey },
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      },
+      (item) => {
         if (String(item[sortKey]).startsWith(remittanceClaimPrefix)) claims.push(stripKeys(item));
         else header = stripKeys(item);
-      }
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+      },
+    );
     return header ? { header, claims } : undefined;
   }
 
   /** The remittances that named a claim, by payment date (oldest first). */
   async claimRemittances(tenantId: string, claimId: string): Promise<ClaimRemittance[]> {
     const links: ClaimRemittance[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
-          ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':prefix': claimRemittancePrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) links.push(stripKeys(item));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    await forEachItem(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+        ExpressionAttributeValues: { ':pk': claimPartition(tenantId, claimId), ':prefix': claimRemittancePrefix },
+        ConsistentRead: true,
+      },
+      (item) => {
+        links.push(stripKeys(item));
+      },
+    );
     return links;
   }
 
@@ -343,21 +337,19 @@ export class X12FileStore {
   async batches(tenantId: string, groupControlNumber: string, setControlNumber?: string): Promise<BatchClaims[]> {
     const key = x12BatchKey(tenantId, groupControlNumber, setControlNumber ?? '', '');
     const parts: Array<BatchClaims & { part: number; parts: number }> = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
-          ExpressionAttributeValues: { ':pk': key[partitionKey], ':prefix': setControlNumber === undefined ? x12BatchSetPrefix : key[sortKey] },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) parts.push(stripKeys(item));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    await forEachItem(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+        ExpressionAttributeValues: { ':pk': key[partitionKey], ':prefix': setControlNumber === undefined ? x12BatchSetPrefix : key[sortKey] },
+        ConsistentRead: true,
+      },
+      (item) => {
+        parts.push(stripKeys(item));
+      },
+    );
     // Parts by set and interchange; then, per set, the copy received last.
     const copies = new Map<string, Array<(typeof parts)[number]>>();
     for (const part of parts) {
@@ -380,22 +372,20 @@ export class X12FileStore {
   /** The file list entries received after `since` (exclusive) through `through` (inclusive), oldest first. */
   async filesReceived(tenantId: string, since: string, through: string): Promise<Array<FileReportSummary & { receivedAt: string }>> {
     const files: Array<FileReportSummary & { receivedAt: string }> = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :since AND :through',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
-          // An entry's sort key is `<receivedAt>#<sha256>`; '~' sorts after every hex digit.
-          ExpressionAttributeValues: { ':pk': x12FileListKey(tenantId)[partitionKey], ':since': `${since}#~`, ':through': `${through}#~` },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) files.push(stripKeys(item));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    await forEachItem(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :since AND :through',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+        // An entry's sort key is `<receivedAt>#<sha256>`; '~' sorts after every hex digit.
+        ExpressionAttributeValues: { ':pk': x12FileListKey(tenantId)[partitionKey], ':since': `${since}#~`, ':through': `${through}#~` },
+        ConsistentRead: true,
+      },
+      (item) => {
+        files.push(stripKeys(item));
+      },
+    );
     return files;
   }
 
