@@ -163,7 +163,7 @@ export const claimClocks = (claim: Claim, settings: Pick<TenantSettings, 'payerR
 
 type RowFields = 'payerId' | 'payerName' | 'serviceFrom' | 'serviceThrough' | 'claimStatus' | 'balanceCents';
 
-type Route = Omit<WorkItemPlan, RowFields | 'priority' | 'assignee'> & {
+type Route = Omit<WorkItemPlan, RowFields | 'priority' | 'assignee' | 'dueOn'> & {
   /** The deadlines that still let this work recover the money (the nearest open one ranks it). */
   readonly deadlines: readonly Clock[];
 };
@@ -232,8 +232,9 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
     const decision = clock('appeal-decision');
     if (claim.status === 'appealed' && (due(decision) || due(clock('follow-up')))) {
       const appeal = claim.appeals.at(-1)!;
-      // The decision's follow-up date ranks it; it is no deadline (nothing is lost when it passes).
-      return { queue: 'appeal-pending', dollarsCents: claim.money.payerBalanceCents, dueOn: decision?.dueOn, deadlines: [], reasons: [{ code: 'appeal-pending', level: appeal.level, appealedOn: appeal.appealedOn }] };
+      // No deadline: the decision's follow-up date is when this work came due, and nothing is lost when it passes (so
+      // it counts neither as near a deadline nor toward overdue; its age does, as for any work).
+      return { queue: 'appeal-pending', dollarsCents: claim.money.payerBalanceCents, deadlines: [], reasons: [{ code: 'appeal-pending', level: appeal.level, appealedOn: appeal.appealedOn }] };
     }
     const silence = clock('no-response');
     if (silence && (due(silence) || due(clock('follow-up')))) {
@@ -258,9 +259,7 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
       const last = [...route.deadlines].sort((a, b) => (a.dueOn < b.dueOn ? 1 : -1))[0]!;
       return { ...rest, queue: 'deadline-passed', dueOn: last.dueOn, reasons: [{ code: 'deadline-passed', kind: last.kind, dueOn: last.dueOn, ...(last.level ? { level: last.level } : {}) }, ...rest.reasons] };
     }
-    const { dueOn, ...undated } = rest;
-    const nearest = open[0]?.dueOn ?? dueOn;
-    return { ...undated, ...(nearest ? { dueOn: nearest } : {}), reasons: [...rest.reasons, ...open.map(clockReason)] };
+    return { ...rest, ...(open[0] ? { dueOn: open[0].dueOn } : {}), reasons: [...rest.reasons, ...open.map(clockReason)] };
   })();
   // A pend hides the work until its date; a deadline that came up since, before that date, brings it back.
   if (followUpOn && followUpOn > today && !(work.dueOn && work.dueOn >= today && work.dueOn < followUpOn && !marks.followUpPastDeadline)) return undefined;

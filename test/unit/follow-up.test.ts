@@ -6,6 +6,7 @@ import type { ClaimEvent } from '../../functions/domain/claim-events.js';
 import { clocksOf, daysLeft } from '../../functions/domain/clocks.js';
 import { limitsFor } from '../../functions/domain/payer-rules.js';
 import { defaultTenantSettings, isOnRoster, tenantSettings, type TenantSettings } from '../../functions/domain/tenant-settings.js';
+import { isOverdue } from '../../functions/domain/overdue.js';
 import { deadlineBefore, describeReason, nextStepOf, planWorkItem, priorityOf } from '../../functions/domain/work-item.js';
 import { acknowledged, adjudicated, appealed, parse, raw, rejected, status, submitted } from './claim-fixtures.js';
 
@@ -166,6 +167,11 @@ describe('routing', () => {
     const claim = claimOf(submitted(), ack, denial('50'), appealed('2026-10-25T12:00:00Z'));
     expect(planWorkItem(claim, settings(), '2026-11-20')).toBeUndefined();
     expect(planWorkItem(claim, settings(), '2026-12-09')).toMatchObject({ queue: 'appeal-pending', reasons: [{ code: 'appeal-pending', level: 'first' }] });
+    // The decision's follow-up date is when the work came due, not a deadline: no dueOn, so neither "near a deadline"
+    // nor overdue on the day it opens (it was both, for every appeal pending).
+    const pending = planWorkItem(claim, settings(), '2026-12-09')!;
+    expect(pending.dueOn).toBeUndefined();
+    expect(isOverdue({ openedOn: '2026-12-09', ...(pending.dueOn ? { dueOn: pending.dueOn } : {}) }, '2026-12-10')).toBe(false);
   });
 
   it('routes secondary billing, a credit balance, and an expired filing limit', () => {
