@@ -93,11 +93,13 @@ export const replanWorkItem = async (
   for (let attempt = 1; ; attempt++) {
     const [stored, item, settings] = await Promise.all([deps.claims.get(ref.tenantId, ref.claimId), deps.workItems.get(ref.tenantId, ref.claimId), deps.settings.get(ref.tenantId)]);
     const changes = marks(item);
-    if (item && changes && !(await deps.workItems.setMarks(item, changes))) continue;
-    const marked = item && changes ? await deps.workItems.get(ref.tenantId, ref.claimId) : item;
-    const plan = stored ? planWorkItem(stored.claim, settings, today, marksOf(marked)) : undefined;
-    const change = await syncWorkItem(deps.workItems, ref, marked, plan, today);
-    if (change.change !== 'lost-race') return deps.workItems.get(ref.tenantId, ref.claimId);
+    const marked = item && changes ? ((await deps.workItems.setMarks(item, changes)) ? await deps.workItems.get(ref.tenantId, ref.claimId) : undefined) : item;
+    if (!(item && changes) || marked) {
+      const plan = stored ? planWorkItem(stored.claim, settings, today, marksOf(marked)) : undefined;
+      const change = await syncWorkItem(deps.workItems, ref, marked, plan, today);
+      if (change.change !== 'lost-race') return deps.workItems.get(ref.tenantId, ref.claimId);
+    }
+    // Another writer got there first (a night, a colleague): read it all again, a few times at most.
     if (attempt >= replanTries) throw new TransientError('the work item kept changing; try again');
   }
 };
