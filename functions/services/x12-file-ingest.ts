@@ -142,8 +142,8 @@ export const refusedFileReport = (file: string, sha256: string, bytes: number, r
 const is835WithPayment = (t: TransactionReport): t is Report835 => t.type === '835' && typeof (t as Partial<Report835>).paymentCents === 'number';
 
 /** Opaque, stable id of a remittance: from its envelope's control numbers, as its claims' event ids are. */
-export const remittanceIdOf = (t: Pick<TransactionReport, 'interchangeControlNumber' | 'groupControlNumber' | 'controlNumber'>): string =>
-  `remit-${createHash('sha256').update(`x12:835:${t.interchangeControlNumber}:${t.groupControlNumber}:${t.controlNumber}`).digest('hex').slice(0, 32)}`;
+/** A remittance is its payment (payer, trace, date, amount: `paymentKey`), whichever envelope or file brought it. */
+export const remittanceIdOf = (t: Pick<Report835, 'paymentKey'>): string => `remit-${createHash('sha256').update(`x12:835:${t.paymentKey}`).digest('hex').slice(0, 32)}`;
 
 /** Every 835 of the report whose payment could be read (accepted, or refused as unbalanced), as remittance records. */
 export const remittancesOf = (tenantId: string, report: FileReport, receivedAt: string): Remittance[] =>

@@ -87,6 +87,25 @@ export const noon = (date: string | undefined): string => `${date ?? 'unknown'}T
 export const eventIdOf = (kind: string, t: Pick<Transaction, 'interchangeControlNumber' | 'groupControlNumber' | 'controlNumber'>, position: number): string =>
   `x12-${createHash('sha256').update(`x12:${kind}:${t.interchangeControlNumber}:${t.groupControlNumber}:${t.controlNumber}:${position}`).digest('hex').slice(0, 40)}`;
 
+/**
+ * What identifies an 835's payment whatever envelope it comes in: the payer (TRN03, else its N1/REF id), the trace
+ * (TRN02: the EFT or check number), the payment date and amount. Clearinghouses deliver the same ERA again inside a new
+ * interchange (new ISA13/GS06/ST02): keyed by its payment, its claims get the same event ids, so a re-delivered
+ * remittance applies nothing twice (a duplicate payment would be a false credit balance). Without a trace number,
+ * the envelope's control numbers are all there is.
+ */
+export const paymentKeyOf = (
+  t: Pick<Transaction, 'interchangeControlNumber' | 'groupControlNumber' | 'controlNumber'>,
+  payment: { readonly payerKey: string | null; readonly traceNumber: string | null; readonly paymentDate: string | null | undefined; readonly paymentCents: number },
+): string =>
+  payment.traceNumber
+    ? `payment:${payment.payerKey ?? ''}:${payment.traceNumber}:${payment.paymentDate ?? ''}:${payment.paymentCents}`
+    : `${t.interchangeControlNumber}:${t.groupControlNumber}:${t.controlNumber}`;
+
+/** The event id of the claim at `position` in the 835 whose payment is `paymentKey`. */
+export const remitEventIdOf = (paymentKey: string, position: number): string =>
+  `x12-${createHash('sha256').update(`x12:835:${paymentKey}:${position}`).digest('hex').slice(0, 40)}`;
+
 export type Validated = { readonly ok: true; readonly event: ClaimEvent } | { readonly ok: false; readonly reason: string };
 
 /** The contract's own check, exactly as ingest applies it; a refusal names field paths, never values. */
@@ -154,6 +173,8 @@ export interface ProviderAdjustmentReport {
 }
 
 export interface Remit835Report {
+  /** What identifies the payment whatever envelope it came in (see paymentKeyOf): the remittance's identity. */
+  readonly paymentKey: string;
   /** BPR02, negative when BPR03 is D (debit). */
   readonly paymentCents: number;
   readonly traceNumber: string | null;
@@ -224,6 +245,8 @@ export const map835 = (t: Transaction, ctx: MapContext): MappedPart<Remit835Repo
   const d = t.delimiters;
   let bpr: Segment | undefined;
   let trace: string | null = null;
+  /** TRN03: the payer's identifier on the payment. */
+  let tracePayer: string | null = null;
   let productionDate: string | undefined;
   const payer = { name: null as string | null, id: null as string | null };
   const payee = { name: null as string | null, id: null as string | null };
@@ -239,7 +262,10 @@ export const map835 = (t: Transaction, ctx: MapContext): MappedPart<Remit835Repo
         bpr = s;
         break;
       case 'TRN':
-        if (!claim) trace = element(s, 2) || null;
+        if (!claim) {
+          trace = element(s, 2) || null;
+          tracePayer = element(s, 3) || null;
+        }
         break;
       case 'DTM':
         // Line dates (DTM*472/150) have no place in the contract's adjudicated line; claim dates are not remit dates.
@@ -332,6 +358,7 @@ export const map835 = (t: Transaction, ctx: MapContext): MappedPart<Remit835Repo
   const plbTotal = plbs.reduce((sum, p) => sum + p.amountCents, 0);
   const imbalanceCents = paymentCents - (paidTotal - plbTotal);
   const balanced = imbalanceCents === 0;
+  const paymentKey = paymentKeyOf(t, { payerKey: tracePayer ?? payer.id, traceNumber: trace, paymentDate, paymentCents });
 
   const events: ClaimEvent[] = [];
   const claimReports = claims.map((c, index): RemitClaimReport => {
@@ -348,7 +375,7 @@ export const map835 = (t: Transaction, ctx: MapContext): MappedPart<Remit835Repo
     const facts = { patientControlNumber: element(s, 1), statusCode, chargeCents, paidCents, patientResponsibilityCents, payerClaimNumber, adjustmentCentsByGroup: byGroup, reversal };
     const type: ClaimEventType = reversal ? 'claim.reversed' : 'claim.adjudicated';
     if (!balanced) return { ...facts, eventType: null, refused: 'transaction refused: it does not balance' };
-    const base = envelopeOf(ctx, eventIdOf('835', t, index + 1), type, remitDate);
+    const base = envelopeOf(ctx, remitEventIdOf(paymentKey, index + 1), type, remitDate);
     const claimRarcs = unique(c.rarcs);
     const payload = reversal
       ? { claimId: facts.patientControlNumber, remitDate, payerClaimNumber }
@@ -382,6 +409,7 @@ export const map835 = (t: Transaction, ctx: MapContext): MappedPart<Remit835Repo
   });
 
   const details: Remit835Report = {
+    paymentKey,
     paymentCents,
     traceNumber: trace,
     balanced,

@@ -9,7 +9,7 @@ import { x12Bucket } from '../../functions/shared/resources.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
 import { X12FileStore } from '../../functions/store/x12-file-store.js';
 import type { FileReport } from '../../functions/x12/file-report.js';
-import { eventIdOf } from '../../functions/x12/map-835.js';
+import { remitEventIdOf } from '../../functions/x12/map-835.js';
 import type { Report835 } from '../../functions/x12/map-transaction.js';
 import { startApiServer, stopServer } from '../../local/api-server.js';
 import { createDevAuth, type DevAuth } from '../../local/dev-auth.js';
@@ -232,7 +232,7 @@ describe('X12 files through the inbox', () => {
   it('the same file dropped again (under another name) changes nothing', async () => {
     const before = await claims().get(tenant, claimId);
     const reportBefore = await files().report(tenant, sha256(file835));
-    const eventId = eventIdOf('835', { interchangeControlNumber: isa13Of(file835), groupControlNumber: String(Number(isa13Of(file835))), controlNumber: '0001' }, 1);
+    const eventId = ((await reportInBucket(tenant, file835)).transactions[0] as Report835).claims[0]!.eventId!;
     const attempts = deliveries.attempts.get(eventId);
     expect(attempts).toBeGreaterThanOrEqual(1);
 
@@ -246,6 +246,27 @@ describe('X12 files through the inbox', () => {
     expect((await files().files(tenant, 10)).files).toHaveLength(2);
     expect((await files().remittances(tenant, '2026-10-01', '2026-10-31', 10)).remittances).toHaveLength(1);
     expect(lines.join('')).toContain('"outcome":"duplicate"');
+  });
+
+  it('the same payment re-delivered in a new envelope applies nothing twice (no false credit balance)', async () => {
+    const before = await claims().get(tenant, claimId);
+    // A clearinghouse sends the ERA again inside a new interchange: new ISA13, GS06 and ST02, the same payment.
+    const isa13 = isa13Of(file835);
+    const next = String(Number(isa13) + 7).padStart(9, '0');
+    const again = file835.replace(`*${isa13}*`, `*${next}*`).replace(`IEA*1*${isa13}`, `IEA*1*${next}`);
+    expect(again).not.toBe(file835);
+    const { messageId } = await inbox.put(tenant, 'remit-redelivered.835', again);
+    await handled(messageId);
+    await drained('ingest');
+    const report = await reportInBucket(tenant, again);
+    expect(report.transactions[0]).toMatchObject({ type: '835', status: 'accepted', traceNumber: trace });
+    // The same event id as the first delivery: the ingest keeps it once; the claim is not paid twice.
+    expect((report.transactions[0] as Report835).claims[0]!.eventId).toBe(((await reportInBucket(tenant, file835)).transactions[0] as Report835).claims[0]!.eventId);
+    const after = await claims().get(tenant, claimId);
+    expect(after?.version).toBe(before!.version);
+    expect(after?.claim.money).toMatchObject({ paidCents: 12_050, creditBalanceCents: 0 });
+    // One remittance, whichever file brought it.
+    expect((await files().remittances(tenant, '2026-10-20', '2026-10-20', 10)).remittances.filter((r) => r.traceNumber === trace)).toHaveLength(1);
   });
 
   it('refuses a file for a tenant the deployment does not serve, and logs no file name', async () => {
@@ -279,7 +300,8 @@ describe('X12 files through the inbox', () => {
     expect((report.transactions[0] as Report835).claims[0]).toMatchObject({ eventType: null, refused: 'transaction refused: it does not balance' });
     await handled(messageId);
     await drained('ingest');
-    const eventId = eventIdOf('835', { interchangeControlNumber: isa13Of(unbalanced), groupControlNumber: String(Number(isa13Of(unbalanced))), controlNumber: '0001' }, 1);
+    // The event id the claim would have had: its payment (payer, trace, date, amount) and position.
+    const eventId = remitEventIdOf(((report.transactions[0] as Report835).paymentKey), 1);
     expect(deliveries.attempts.has(eventId)).toBe(false);
     expect((await claims().get(tenant, claimId))?.version).toBe(before!.version);
     expect(await files().report(tenant, sha256(unbalanced))).toMatchObject({ status: 'refused', eventCount: 0, refusedTransactionCount: 1 });

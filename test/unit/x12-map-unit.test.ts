@@ -187,15 +187,20 @@ describe('835', () => {
     expect(events[0]!.eventId).not.toBe(events[1]!.eventId);
   });
 
-  it('gives duplicate CLP01s distinct event ids that are the same on every run and differ across transactions', () => {
+  it('gives duplicate CLP01s distinct event ids that are the same on every run and differ across payments', () => {
     const body = `${claimA}~${claimA.replace('PCN-A', 'PCN-B')}`;
     const first = mapTransaction(remit('160', body), ctx).events.map((e) => e.eventId);
     const again = mapTransaction(remit('160', body), ctx).events.map((e) => e.eventId);
-    const otherSet = mapTransaction(remit('160', body, '0002'), ctx).events.map((e) => e.eventId);
+    // The same payment (payer 1512345678, trace EFT123, 2024-03-15, $160) in another transaction set or interchange
+    // is the same payment re-delivered: the same ids, so nothing applies twice.
+    const redelivered = mapTransaction(remit('160', body, '0002'), ctx).events.map((e) => e.eventId);
+    // Another payment (trace EFT124) with the same claims: other ids.
+    const otherPayment = mapTransaction({ ...remit('160', body), segments: remit('160', body).segments.map((seg) => (seg.id === 'TRN' ? { ...seg, elements: seg.elements.map((e, i) => (i === 2 ? 'EFT124' : e)) } : seg)) }, ctx).events.map((e) => e.eventId);
     expect(first).toHaveLength(2);
     expect(new Set(first).size).toBe(2);
     expect(again).toEqual(first);
-    expect(otherSet.some((id) => first.includes(id))).toBe(false);
+    expect(redelivered).toEqual(first);
+    expect(otherPayment.some((id) => first.includes(id))).toBe(false);
     for (const id of first) expect(id).toMatch(/^x12-[0-9a-f]{40}$/);
   });
 
