@@ -69,7 +69,7 @@ export const tallyClaim = (tally: Tally, claim: Claim, settings: TenantSettings,
   add(tally, `backlog:queue-cents:${plan.queue}`, plan.dollarsCents);
   // Overdue as the reminder and GET /queues count it: the item as it stands after tonight.
   const openedOn = wasOpen && before.openedOn ? before.openedOn : runDate;
-  if (isOverdue({ openedOn, ...(before?.followUpOn ? { followUpOn: before.followUpOn } : {}), ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(before?.lastActionOn ? { lastActionOn: before.lastActionOn } : {}) }, runDate)) {
+  if (isOverdue({ queue: plan.queue, openedOn, ...(before?.followUpOn ? { followUpOn: before.followUpOn } : {}), ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(before?.lastActionOn ? { lastActionOn: before.lastActionOn } : {}) }, runDate)) {
     add(tally, `backlog:overdue:${plan.queue}`, 1);
   }
   add(tally, `backlog:assignee:${assignee}`, 1);

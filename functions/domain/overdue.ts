@@ -7,8 +7,15 @@ export const deadlineLeadDays = 7;
 /** Work nobody pended is due for a first touch within this many days of coming due (opening). */
 export const firstTouchDays = 7;
 
+/**
+ * Queues whose date is no deadline to work toward: a passed deadline under review, a manager's write-off decision.
+ * Their work is overdue only when its first touch is.
+ */
+const withoutLeadTime: ReadonlySet<string> = new Set(['deadline-passed', 'write-off-approval']);
+
 /** What overdue needs to know of a work item. */
 export interface OverdueView {
+  readonly queue?: string;
   readonly openedOn: CalendarDate;
   /** The biller's pend date, when they set one; else the work is due for a touch `firstTouchDays` after it opened. */
   readonly followUpOn?: CalendarDate;
@@ -17,7 +24,11 @@ export interface OverdueView {
 }
 
 /** The dates whose passing, with nobody acting since, makes the work overdue. */
-const triggers = (work: OverdueView): CalendarDate[] => [work.followUpOn ?? addDays(work.openedOn, firstTouchDays), ...(work.dueOn ? [addDays(work.dueOn, -deadlineLeadDays)] : [])];
+const triggers = (work: OverdueView): CalendarDate[] => [
+  // A pend from before the work (re)opened is no follow-up date of this work.
+  work.followUpOn && work.followUpOn >= work.openedOn ? work.followUpOn : addDays(work.openedOn, firstTouchDays),
+  ...(work.dueOn && !withoutLeadTime.has(work.queue ?? '') ? [addDays(work.dueOn, -deadlineLeadDays)] : []),
+];
 
 /**
  * The date that passed unanswered (the earliest follow-up date or lead-time start nobody acted on or after), or

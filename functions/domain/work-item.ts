@@ -245,24 +245,28 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
     if (filing && daysLeft(filing, today) < 0 && !denial && claim.status !== 'appealed') return { queue: 'no-response', dollarsCents: claim.money.payerBalanceCents, deadlines: filingDeadline, reasons: [] };
     return undefined;
   })();
-  if (!route) return undefined;
-  const open = [...route.deadlines].filter((c) => daysLeft(c, today) >= 0).sort((a, b) => (a.dueOn < b.dueOn ? -1 : 1));
-  const passed = route.deadlines.length > 0 && open.length === 0;
+  // A write-off request waits for a manager whatever the claim's route does meanwhile (a status restarting its
+  // no-response clock must not close it where nobody sees it).
+  if (!route && !marks.writeOffRequest) return undefined;
+  const deadlines = route?.deadlines ?? [];
+  const open = [...deadlines].filter((c) => daysLeft(c, today) >= 0).sort((a, b) => (a.dueOn < b.dueOn ? -1 : 1));
+  const passed = deadlines.length > 0 && open.length === 0;
   const work = ((): Omit<WorkItemPlan, RowFields | 'priority' | 'assignee'> => {
-    const { deadlines: _deadlines, ...rest } = route;
     if (marks.writeOffRequest) {
       const { cents, reason, requestedBy, requestedOn } = marks.writeOffRequest;
-      return { ...rest, queue: 'write-off-approval', dollarsCents: cents, reasons: [{ code: 'write-off-requested', cents, reason, requestedBy, requestedOn }, ...rest.reasons] };
+      return { ...(route?.category ? { category: route.category } : {}), queue: 'write-off-approval', dollarsCents: cents, reasons: [{ code: 'write-off-requested', cents, reason, requestedBy, requestedOn }, ...(route?.reasons ?? [])] };
     }
+    const { deadlines: _deadlines, ...rest } = route!;
     if (passed) {
       // The one that closed last is the one that lost the money.
-      const last = [...route.deadlines].sort((a, b) => (a.dueOn < b.dueOn ? 1 : -1))[0]!;
+      const last = [...deadlines].sort((a, b) => (a.dueOn < b.dueOn ? 1 : -1))[0]!;
       return { ...rest, queue: 'deadline-passed', dueOn: last.dueOn, reasons: [{ code: 'deadline-passed', kind: last.kind, dueOn: last.dueOn, ...(last.level ? { level: last.level } : {}) }, ...rest.reasons] };
     }
     return { ...rest, ...(open[0] ? { dueOn: open[0].dueOn } : {}), reasons: [...rest.reasons, ...open.map(clockReason)] };
   })();
-  // A pend hides the work until its date; a deadline that came up since, before that date, brings it back.
-  if (followUpOn && followUpOn > today && !(work.dueOn && work.dueOn >= today && work.dueOn < followUpOn && !marks.followUpPastDeadline)) return undefined;
+  // A pend hides the work until its date; a deadline that came up since, before that date, brings it back. (A
+  // write-off request is the manager's to decide: a pend does not hide it from them.)
+  if (work.queue !== 'write-off-approval' && followUpOn && followUpOn > today && !(work.dueOn && work.dueOn >= today && work.dueOn < followUpOn && !marks.followUpPastDeadline)) return undefined;
   const days = ageOf(claim, today, 'service', settings.agingBuckets).days;
   const bucketIndex = ((i) => (i === -1 ? settings.agingBuckets.length : i))(settings.agingBuckets.findIndex((high) => days <= high));
   const left = work.dueOn ? daysLeft({ dueOn: work.dueOn }, today) : undefined;

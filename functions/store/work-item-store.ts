@@ -93,7 +93,7 @@ export interface MarkChanges {
 /** What billers and managers set on the item, as the plan takes it. */
 export const marksOf = (item: WorkItem | undefined): WorkItemMarks =>
   item
-    ? { ...(item.followUpOn ? { followUpOn: item.followUpOn } : {}), ...(item.followUpPastDeadline ? { followUpPastDeadline: true } : {}), ...(item.writeOffRequest ? { writeOffRequest: item.writeOffRequest } : {}) }
+    ? { ...(item.followUpOn ? { followUpOn: item.followUpOn } : {}), ...(item.followUpPastDeadline ? { followUpPastDeadline: true } : {}), ...(item.status === 'open' && item.writeOffRequest ? { writeOffRequest: item.writeOffRequest } : {}) }
     : {};
 
 /** Sort key in the queue and assignee indexes: highest priority first, then the nearest deadline, then claim. */
@@ -138,7 +138,7 @@ export const totalsView = (item: WorkItem | undefined): TotalsView | undefined =
     : undefined;
 
 /** The item's overdue date for the totals (overdue.ts decides it from its dates and its last action). */
-const overdueOf = (item: Pick<WorkItem, 'openedOn' | 'followUpOn' | 'dueOn' | 'lastActionOn'>): { overdueSince?: CalendarDate } => {
+const overdueOf = (item: Pick<WorkItem, 'queue' | 'openedOn' | 'followUpOn' | 'dueOn' | 'lastActionOn'>): { overdueSince?: CalendarDate } => {
   const since = overdueSince(item);
   return since ? { overdueSince: since } : {};
 };
@@ -347,6 +347,7 @@ export class WorkItemStore {
    * sees their version).
    */
   open(tenantId: string, claimId: string, plan: WorkItemPlan, on: CalendarDate, previous?: WorkItem): Promise<boolean> {
+    const keptPend = previous?.followUpOn && previous.followUpOn > on ? previous.followUpOn : undefined;
     const item = {
       ...workItemKey(tenantId, claimId),
       ...this.indexAttributes(tenantId, claimId, plan),
@@ -359,10 +360,10 @@ export class WorkItemStore {
       openedOn: on,
       updatedOn: on,
       version: (previous?.version ?? 0) + 1,
-      // What billers set survives a close and reopen.
-      ...(previous?.followUpOn ? { followUpOn: previous.followUpOn } : {}),
-      ...(previous?.followUpPastDeadline ? { followUpPastDeadline: true } : {}),
-      ...(previous?.writeOffRequest ? { writeOffRequest: previous.writeOffRequest } : {}),
+      // What billers set survives a close and reopen while it still means something: a pend still ahead (a passed one
+      // was for the work that closed). A write-off request does not: the work it asked about closed.
+      ...(keptPend ? { followUpOn: keptPend } : {}),
+      ...(keptPend && previous?.followUpPastDeadline ? { followUpPastDeadline: true } : {}),
       ...(previous?.lastActionOn ? { lastActionOn: previous.lastActionOn } : {}),
     };
     const after: TotalsView = {
@@ -370,7 +371,7 @@ export class WorkItemStore {
       dollarsCents: plan.dollarsCents,
       openedOn: on,
       ...(plan.dueOn ? { dueOn: plan.dueOn } : {}),
-      ...overdueOf({ openedOn: on, ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(previous?.followUpOn ? { followUpOn: previous.followUpOn } : {}), ...(previous?.lastActionOn ? { lastActionOn: previous.lastActionOn } : {}) }),
+      ...overdueOf({ queue: plan.queue, openedOn: on, ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(keptPend ? { followUpOn: keptPend } : {}), ...(previous?.lastActionOn ? { lastActionOn: previous.lastActionOn } : {}) }),
     };
     return this.change(tenantId, claimId, previous, this.clock().toISOString(), (current) => {
       if (current?.version !== previous?.version) return undefined;
@@ -438,7 +439,7 @@ export class WorkItemStore {
           },
         },
         // The lease stays on the item, and with it in its new queue.
-        after: { queue: plan.queue, dollarsCents: plan.dollarsCents, openedOn: current.openedOn, ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(lease ? { leaseExpiresAt: lease } : {}), ...overdueOf({ ...current, dueOn: plan.dueOn }) },
+        after: { queue: plan.queue, dollarsCents: plan.dollarsCents, openedOn: current.openedOn, ...(plan.dueOn ? { dueOn: plan.dueOn } : {}), ...(lease ? { leaseExpiresAt: lease } : {}), ...overdueOf({ ...current, queue: plan.queue, dueOn: plan.dueOn }) },
       };
     });
   }

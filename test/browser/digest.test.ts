@@ -54,6 +54,19 @@ const open = async (html: string, width = 720): Promise<{ page: Page; problems: 
   return { page, problems: await problemsOf(page, requests) };
 };
 
+/** Saves a full-page screenshot; Chromium on a loaded machine sometimes refuses a capture once ("Unable to capture"). */
+const screenshotOf = async (page: { screenshot(options: { path: string; fullPage: boolean }): Promise<unknown> }, path: string): Promise<void> => {
+  for (let tries = 1; ; tries++) {
+    try {
+      await page.screenshot({ path, fullPage: true });
+      return;
+    } catch (error) {
+      if (tries >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * tries));
+    }
+  }
+};
+
 describe('the digest in a browser', () => {
   it('has no script and no external image, draws its bars to scale, and is saved as a screenshot', async () => {
     const email = managerDigestEmail(fixedDigest(), 'https://followup.example.com');
@@ -69,7 +82,7 @@ describe('the digest in a browser', () => {
     expect(bars['120+ days']! / bars['0-30 days']!).toBeCloseTo(0.5, 1);
     expect(await page.getByText('AR by payer').isVisible()).toBe(true);
     const screenshot = join(artifacts, 'digest.png');
-    await page.screenshot({ path: screenshot, fullPage: true });
+    await screenshotOf(page, screenshot);
     expect(statSync(screenshot).size).toBeGreaterThan(20_000);
     await page.close();
   });
@@ -77,7 +90,7 @@ describe('the digest in a browser', () => {
   it('the portfolio digest too', async () => {
     const { page, problems } = await open(portfolio().html);
     expect(problems).toEqual([]);
-    await page.screenshot({ path: join(artifacts, 'portfolio-digest.png'), fullPage: true });
+    await screenshotOf(page, join(artifacts, 'portfolio-digest.png'));
     await page.close();
   });
 
@@ -90,7 +103,7 @@ describe('the digest in a browser', () => {
       const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
       expect(innerWidth).toBe(width);
       expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
-      await page.screenshot({ path: join(artifacts, `${digest}-digest-${width}.png`), fullPage: true });
+      await screenshotOf(page, join(artifacts, `${digest}-digest-${width}.png`));
       await page.close();
     });
   });

@@ -280,6 +280,26 @@ describe('deadlines passed, pends and write-off requests (issue 13)', () => {
     expect(describeReason(plan.reasons[0]!, '2026-10-22')).toBe('write-off of $40.00 (small-balance) requested by ana on 2026-10-22: approve or decline');
   });
 
+  it('keeps a write-off request in front of the managers whatever the claim does meanwhile, pend or no route', () => {
+    const request = { cents: 4_000, reason: 'small-balance' as const, requestedBy: 'ana', requestedOn: '2026-10-05' };
+    // Acknowledged on 10-01, no response due before 10-22: no route of its own on 10-05, yet the request waits.
+    const quiet = claimOf(submitted(), ack);
+    expect(planWorkItem(quiet, settings(), '2026-10-05')).toBeUndefined();
+    expect(planWorkItem(quiet, settings(), '2026-10-05', { writeOffRequest: request })).toMatchObject({ queue: 'write-off-approval', assignee: 'managers', dollarsCents: 4_000 });
+    // A pend does not hide it from the managers.
+    expect(planWorkItem(denied, settings(), '2026-10-22', { writeOffRequest: request, followUpOn: '2026-11-05' })).toMatchObject({ queue: 'write-off-approval' });
+  });
+
+  it('counts no lead time on work without a deadline to work toward, nor an old pend of work that closed', () => {
+    // deadline-passed opened 2027-05-01 for an appeal that closed 2027-04-18: overdue only once its first touch
+    // (7 days: 05-08) passed, not from the day it opened.
+    const dead = { queue: 'deadline-passed', openedOn: '2027-05-01', dueOn: '2027-04-18' };
+    expect(isOverdue(dead, '2027-05-02')).toBe(false);
+    expect(isOverdue(dead, '2027-05-09')).toBe(true);
+    // A pend of 2026-11-05 from before the work reopened on 2027-05-01 is not this work's follow-up date.
+    expect(isOverdue({ queue: 'no-response', openedOn: '2027-05-01', followUpOn: '2026-11-05' }, '2027-05-02')).toBe(false);
+  });
+
   it('carries what a biller needs on the row: payer name, service dates, claim status, balance', () => {
     expect(planWorkItem(denied, settings(), '2026-10-21')).toMatchObject({ payerName: 'Aetna', serviceFrom: '2026-09-28', serviceThrough: '2026-09-28', claimStatus: 'denied', balanceCents: 10_000 });
   });
