@@ -12,6 +12,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { outboxPrefix } from '../functions/domain/status-inquiry.js';
 import { inboxBucketEnv, queueUrlEnv, tableDesign, tableNameEnv, visibilityTimeoutSeconds, x12Bucket, type QueueKey } from '../functions/shared/resources.js';
 import type { DurableQueue } from './durable-queue.js';
 
@@ -114,6 +115,18 @@ export class FollowupFunction extends NodejsFunction {
     );
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${x12Bucket.reportsPrefix}*`)] }));
     bucket.encryptionKey?.grantEncryptDecrypt(this);
+    this.addEnvironment(inboxBucketEnv, bucket.bucketName);
+    return this;
+  }
+
+  /**
+   * The X12 bucket's outbox (276 status inquiries at outbox/<tenant>/276/…): `write` puts files (PutObject only, and
+   * encrypts with the bucket's key), `read` gets them (GetObject only, and decrypts). Nothing else of the bucket.
+   */
+  bindX12Outbox(bucket: s3.IBucket, access: 'read' | 'write'): this {
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: [access === 'write' ? 's3:PutObject' : 's3:GetObject'], resources: [bucket.arnForObjects(`${outboxPrefix}*`)] }));
+    if (access === 'write') bucket.encryptionKey?.grantEncrypt(this);
+    else bucket.encryptionKey?.grantDecrypt(this);
     this.addEnvironment(inboxBucketEnv, bucket.bucketName);
     return this;
   }

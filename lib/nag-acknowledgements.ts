@@ -56,6 +56,13 @@ export const acknowledgeNagFindings = (stateful: StatefulStack, service: Service
     [`AwsSolutions-IAM5[Resource::${x12BucketArn}/reports/*]`]:
       'Writes (PutObject only) each file report at reports/<tenant>/<sha256>.json: the digest is known only once the file is read.',
   });
+  // 276 files: one per night, payer and control number, under outbox/<tenant>/276/: names known only when written.
+  acknowledge(service.notifications.sender, {
+    [`AwsSolutions-IAM5[Resource::${x12BucketArn}/outbox/*]`]: 'Writes (PutObject only) each 276 status inquiry at outbox/<tenant>/276/<date>-<control>.x12.',
+  });
+  acknowledge(service.api.handler, {
+    [`AwsSolutions-IAM5[Resource::${x12BucketArn}/outbox/*]`]: 'Reads (GetObject only) a 276 file an admin asks for (GET /status-inquiries/{id}/file, audited).',
+  });
   acknowledge(stateful.x12Inbox.bucket, {
     'HIPAA.Security-S3BucketReplicationEnabled':
       'Cross-region replication is a per-deployment choice (a second region and key); the bucket is versioned, retained, keeps every version 7 years, and each report is also in the backed-up table.',

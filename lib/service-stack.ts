@@ -76,6 +76,10 @@ export class ServiceStack extends Stack {
       scheduleDeadLetters: this.nightly.triggerDeadLetters,
     });
 
+    // 276 status inquiries: written to the X12 bucket's outbox after each night, read back by an admin through the API.
+    this.notifications.sender.bindX12Outbox(props.x12Bucket, 'write');
+    this.api.handler.bindX12Outbox(props.x12Bucket, 'read');
+
     this.monitoring = new Monitoring(this, 'Monitoring', { alarmKey: logKey, operatorEmail: config.operatorEmail });
     for (const [key, queue] of Object.entries(props.queues)) {
       this.monitoring.alarmOnDeadLetters(key, queue.deadLetterQueue, `A ${key} message (${queue.spec.purpose})`);

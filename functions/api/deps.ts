@@ -8,6 +8,7 @@ import type { IdempotencyStore } from '../store/idempotency-store.js';
 import type { KpiStore } from '../store/kpi-store.js';
 import type { RateLimitStore } from '../store/rate-limit-store.js';
 import type { RunStore } from '../store/run-store.js';
+import type { StatusInquiryStore } from '../store/status-inquiry-store.js';
 import type { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import type { WorkItemStore } from '../store/work-item-store.js';
 import type { X12FileStore } from '../store/x12-file-store.js';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   readonly rateLimits: RateLimitStore;
   /** X12 files received and their 835 remittances. */
   readonly x12Files: X12FileStore;
+  /** The 276 batches (table) and their files (the X12 bucket's outbox, read only there). */
+  readonly statusInquiries: { readonly store: Pick<StatusInquiryStore, 'batches' | 'batch'>; readonly readFile: (key: string) => Promise<string | undefined> };
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly shardCount: number;
   /** The tenant's local date (its time zone), as of now. */

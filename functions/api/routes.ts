@@ -10,6 +10,7 @@ import { reportRoutes } from './reports.js';
 import { runRoutes } from './runs.js';
 import { settingsRoutes } from './settings.js';
 import { settingsPreviewRoutes } from './settings-preview.js';
+import { statusInquiryRoutes } from './status-inquiries.js';
 import { workItemRoutes } from './work-items.js';
 
-export const routeDeclarations: readonly Route[] = [...healthRoutes, ...queueRoutes, ...workItemRoutes, ...claimSearchRoutes, ...claimRoutes, ...remittanceRoutes, ...runRoutes, ...reportRoutes, ...settingsRoutes, ...settingsPreviewRoutes];
+export const routeDeclarations: readonly Route[] = [...healthRoutes, ...queueRoutes, ...workItemRoutes, ...claimSearchRoutes, ...claimRoutes, ...remittanceRoutes, ...runRoutes, ...reportRoutes, ...settingsRoutes, ...settingsPreviewRoutes, ...statusInquiryRoutes];

@@ -17,6 +17,7 @@ export const settingsLimits = {
   managerEmails: 20,
   billers: 100,
   teamsPerBiller: 5,
+  statusInquiries: 100,
   /** Bytes of the settings as stored (JSON, UTF-8): the item's keys and other attributes take the rest of 400 KB. */
   storedBytes: 380_000,
 } as const;
@@ -91,6 +92,21 @@ export const billerContact = z.object({
 });
 export type BillerContact = z.infer<typeof billerContact>;
 
+/**
+ * A payer that answers X12 276 claim status inquiries: after each night, its claims awaiting an answer are asked in
+ * one 276 to the receiver (the clearinghouse's id, ISA08/NM1*41), at most once every `everyDays` per claim.
+ */
+export const statusInquirySetting = z.object({
+  payerId,
+  enabled: z.boolean().default(true),
+  /** The receiver's id as the clearinghouse gives it: 2-15 letters or digits (ISA08, and part of every trace). */
+  receiverId: z.string().regex(/^[A-Za-z0-9]{2,15}$/, 'receiver id: 2-15 letters or digits'),
+  everyDays: z.number().int().min(1).max(365).default(14),
+  /** The practice's submitter id at this clearinghouse (ISA06, GS02); the tenant id when not given. */
+  submitterId: z.string().regex(/^[A-Za-z0-9]{2,15}$/, 'submitter id: 2-15 letters or digits').optional(),
+});
+export type StatusInquirySetting = z.infer<typeof statusInquirySetting>;
+
 /** The settings as stored, in UTF-8 bytes (TextEncoder: the domain stays free of Node APIs). */
 const storedBytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
 
@@ -119,6 +135,12 @@ export const tenantSettings = z
     .default([]),
   /** When managers are alerted; an alert with no threshold set is off. */
   alerts: alertThresholds.default(alertThresholds.parse({})),
+  /** Payers asked by 276 after each night (none by default); each payer once. */
+  statusInquiries: z
+    .array(statusInquirySetting)
+    .max(settingsLimits.statusInquiries)
+    .refine((list) => new Set(list.map((s) => s.payerId)).size === list.length, { message: 'each payer once' })
+    .default([]),
   })
   .superRefine((settings, ctx) => {
     // Escaped or multi-byte text can still outgrow the item: name the biggest field, so the admin knows what to cut.

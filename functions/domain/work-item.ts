@@ -9,6 +9,7 @@ import type { PayerOrder } from './codes.js';
 import { denialLabel, denialWork, mainDenial, patientNotRecognizedWork, type DenialCategory } from './denials.js';
 import { dollars, payerOrderName } from './money.js';
 import { limitsFor } from './payer-rules.js';
+import { answerOverdueOn } from './status-inquiry.js';
 import type { AssignmentRule, ContractRate, FollowUpQueue, TenantSettings } from './tenant-settings.js';
 
 export const writeOffReasons = ['timely-filing', 'contractual', 'small-balance', 'non-covered', 'bad-debt', 'other'] as const;
@@ -29,6 +30,8 @@ export interface WorkItemMarks {
   /** A manager accepted a follow-up date after a deadline: the pend holds even then. */
   readonly followUpPastDeadline?: boolean;
   readonly writeOffRequest?: WriteOffRequest;
+  /** Asked by 276 on this date: no manual status call (no-response) until the answer is overdue. */
+  readonly statusAskedOn?: CalendarDate;
 }
 
 /** Who works the write-off approvals: the tenant's managers, never a biller's queue or the pool. */
@@ -55,6 +58,8 @@ export type Reason =
   | { readonly code: 'secondary-due'; readonly otherPayer: string }
   | { readonly code: 'appeal-pending'; readonly level: string; readonly appealedOn: CalendarDate }
   | { readonly code: 'no-response'; readonly since: CalendarDate }
+  /** Asked by 276 and no 277 came: the answer is overdue, so a biller checks by hand. */
+  | { readonly code: 'status-asked'; readonly on: CalendarDate }
   | { readonly code: 'clock'; readonly kind: Clock['kind']; readonly dueOn: CalendarDate; readonly level?: string }
   /**
    * A remittance line (835 CLP) for a claim the tenant does not hold: who paid, the payment's trace (EFT or check)
@@ -264,6 +269,16 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
     }
     return { ...rest, ...(open[0] ? { dueOn: open[0].dueOn } : {}), reasons: [...rest.reasons, ...open.map(clockReason)] };
   })();
+  // Asked by 276 and not answered since: hidden until the answer is overdue (like a pend), unless a deadline comes up
+  // before then; once overdue, the reasons say the payer was asked.
+  const asked = work.queue === 'no-response' ? marks.statusAskedOn : undefined;
+  const heardSince = asked !== undefined && [claim.lastStatus?.on, claim.rejection?.on].some((on) => on !== undefined && on >= asked);
+  let planned = work;
+  if (asked && !heardSince) {
+    const overdueOn = answerOverdueOn(asked);
+    if (today < overdueOn && !(work.dueOn && work.dueOn >= today && work.dueOn < overdueOn)) return undefined;
+    planned = { ...work, reasons: [{ code: 'status-asked', on: asked }, ...work.reasons] };
+  }
   // A pend hides the work until its date; a deadline that came up since, before that date, brings it back. (A
   // write-off request is the manager's to decide: a pend does not hide it from them.)
   if (work.queue !== 'write-off-approval' && followUpOn && followUpOn > today && !(work.dueOn && work.dueOn >= today && work.dueOn < followUpOn && !marks.followUpPastDeadline)) return undefined;
@@ -271,7 +286,7 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
   const bucketIndex = ((i) => (i === -1 ? settings.agingBuckets.length : i))(settings.agingBuckets.findIndex((high) => days <= high));
   const left = work.dueOn ? daysLeft({ dueOn: work.dueOn }, today) : undefined;
   return {
-    ...work,
+    ...planned,
     priority: priorityOf(work.queue, work.dollarsCents, left, bucketIndex),
     assignee: work.queue === 'write-off-approval' ? managersAssignee : assigneeFor(settings.assignmentRules, work.queue, claim.payer.id, work.dollarsCents),
     payerId: claim.payer.id,
@@ -367,6 +382,8 @@ export const describeReason = (reason: Reason, today: CalendarDate): string => {
       return `bill the secondary payer (${reason.otherPayer})`;
     case 'appeal-pending':
       return `${reason.level} appeal filed ${reason.appealedOn}, ${daysBetween(reason.appealedOn, today)} days without a decision`;
+    case 'status-asked':
+      return `status asked by 276 on ${reason.on}, no answer yet`;
     case 'no-response':
       return `no response from the payer since ${reason.since} (${daysBetween(reason.since, today)} days): check status`;
     case 'clock':

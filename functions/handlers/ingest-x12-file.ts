@@ -16,6 +16,7 @@ import { ingestX12Notification, sendClaimEvents, type X12FileIngestDeps } from '
 import { ClaimStore } from '../store/claim-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import { WorkItemStore } from '../store/work-item-store.js';
+import { StatusInquiryStore } from '../store/status-inquiry-store.js';
 import { X12Bucket, X12FileStore } from '../store/x12-file-store.js';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -33,6 +34,7 @@ const deps: X12FileIngestDeps = {
   // Read when an alert is due (a 999 or 277CA that rejects a whole batch): the queue the CDK binds for it.
   notify: (message) => sendMessages(sqs(), queueUrl('notifications'), [message]),
   now: () => new Date().toISOString(),
+  inquiries: new StatusInquiryStore(dynamo(), tableName()),
 };
 
 const processRecord = async (record: SQSRecord): Promise<void> => {

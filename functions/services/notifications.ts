@@ -297,8 +297,12 @@ export const onRunComplete = async (deps: NotificationDeps, tenantId: string, ru
   logger.debug('night emails planned', { tenantId, attempt: run.attempt, managers: recipients.length, billers: settings.billers.length });
   const outcomes = await deliverAll(deps, recipients.map((to) => ({ from: practiceSender(deps, tenant), tenantId, occasion, kind: 'digest', to, email: digestMail })));
 
-  // One message per biller: each reminder is its own small unit of work, retried on its own.
-  await deps.enqueue(settings.billers.map((biller) => ({ kind: 'reminder', tenantId, runDate, userId: biller.userId })));
+  // One message per biller: each reminder is its own small unit of work, retried on its own; and the night's 276
+  // status inquiries, when a payer answers them (done once per night, however often this message comes).
+  await deps.enqueue([
+    ...settings.billers.map((biller) => ({ kind: 'reminder' as const, tenantId, runDate, userId: biller.userId })),
+    ...(settings.statusInquiries.some((s) => s.enabled) ? [{ kind: 'status-inquiries' as const, tenantId, runDate }] : []),
+  ]);
   outcomes.push(...(await portfolioDigests(deps, digest, recipients, deadLetters)));
 
   const today = localDateAt(deps.now(), tenant.timeZone);

@@ -27,6 +27,8 @@ import type { AcknowledgmentReport } from '../x12/map-999.js';
 import { envelopeOf, validateEvent, type MapContext } from '../x12/map-835.js';
 import type { Report277, Report835, Report837, Report999, TransactionReport } from '../x12/map-transaction.js';
 import { readX12 } from '../x12/reader.js';
+import type { StatusInquiryStore } from '../store/status-inquiry-store.js';
+import { answerStatusInquiries } from './status-inquiries.js';
 
 // ---- The S3 notification ----
 
@@ -462,6 +464,8 @@ export interface X12FileIngestDeps {
   readonly notify: (message: NotificationMessage) => Promise<void>;
   /** When a notification does not say when the file arrived. */
   readonly now: () => string;
+  /** Our 276 status inquiries: a 277 echoing one of their traces answers it. */
+  readonly inquiries?: Pick<StatusInquiryStore, 'trace' | 'markAnswered'>;
 }
 
 /** What became of one object; safe to log (no key, no file name, no content). */
@@ -555,7 +559,10 @@ export const ingestX12Object = async (deps: X12FileIngestDeps, record: S3Notific
   for (const batch of batchesOf(read, receivedAt, (eventId) => submittedOn.get(eventId))) await deps.files.saveBatch(tenantId, batch);
   const acknowledged = await applyAcknowledgments(deps, tenantId, read, receivedOn);
   const report = acknowledged.report;
-  const eventCount = readEvents + acknowledged.events;
+  // 277: the statuses that answer our 276 inquiries (their own events went out above).
+  const answers = deps.inquiries ? await answerStatusInquiries({ inquiries: deps.inquiries, sendEvents: deps.sendEvents }, tenantId, report, receivedAt, receivedOn) : undefined;
+  const inquiryFigures = answers ? { statusInquiriesAnswered: answers.statusInquiriesAnswered, unmatchedTraceCount: answers.unmatchedTraceCount } : {};
+  const eventCount = readEvents + acknowledged.events + (answers?.events ?? 0);
 
   // 835: the remittances, and the lines of claims the tenant does not hold.
   const remittances = remittancesOf(tenantId, report, receivedAt);
@@ -586,6 +593,7 @@ export const ingestX12Object = async (deps: X12FileIngestDeps, record: S3Notific
   await deps.bucket.put(objectKey, json, 'application/json');
   await deps.files.saveReport({
     ...summaryOf(report, eventCount, remittances.length, unmatched.count, recordedBefore),
+    ...inquiryFigures,
     tenantId,
     receivedAt,
     source: { bucket: deps.bucket.bucket, key, ...(versionId ? { versionId } : {}) },

@@ -33,6 +33,8 @@ export const notificationMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('run-complete'), tenantId: tenantIdSchema, runDate: calendarDate }),
   /** One biller's reminder after a night (the run-complete message fans these out, one per biller). */
   z.object({ kind: z.literal('reminder'), tenantId: tenantIdSchema, runDate: calendarDate, userId: z.string().min(1) }),
+  /** After a completed night (sent by its run-complete handling): the night's 276 status inquiries, once per night. */
+  z.object({ kind: z.literal('status-inquiries'), tenantId: tenantIdSchema, runDate: calendarDate }),
   /** The watch schedule (every 15 minutes): runs not complete by their time, dead letters. */
   z.object({ kind: z.literal('watch'), at: z.iso.datetime({ offset: true }) }),
   /**

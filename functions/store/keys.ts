@@ -225,3 +225,37 @@ export const x12BatchKey = (tenantId: string, groupControlNumber: string, setCon
     ? `${x12BatchSetPrefix}${setControlNumber}#${interchangeControlNumber}${interchangeControlNumber && part !== undefined ? `#${String(part).padStart(4, '0')}` : ''}`
     : '',
 });
+
+/** The last 276 control number used for one receiver (clearinghouse): a counter that only grows, so none repeats. */
+export const inquiryControlKey = (tenantId: string, receiverId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#X12CONTROL#276`,
+  [tableDesign.sortKey]: `RECEIVER#${receiverId}`,
+});
+
+/** Sort-key prefixes of a tenant's status inquiries: batches by night, and each night's payers (done once). */
+export const inquiryBatchPrefix = 'BATCH#';
+export const inquiryNightPrefix = 'NIGHT#';
+
+/** A 276 batch by its night and id (`GET /status-inquiries?date=` is one prefix); without `date`: the partition. */
+export const inquiryBatchKey = (tenantId: string, date = '', batchId = '') => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#STATUSINQ`,
+  [tableDesign.sortKey]: date ? `${inquiryBatchPrefix}${date}#${batchId}` : '',
+});
+
+/** A night's inquiry for one payer: written once, so a redelivered night asks nothing twice. */
+export const inquiryNightKey = (tenantId: string, date: string, payerId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#STATUSINQ`,
+  [tableDesign.sortKey]: `${inquiryNightPrefix}${date}#${payerId}`,
+});
+
+/** One TRN02 trace of a 276: which claim and batch a 277 echoing it answers. */
+export const inquiryTraceKey = (tenantId: string, trace: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#INQTRACE#${trace}`,
+  [tableDesign.sortKey]: 'TRACE',
+});
+
+/** When a claim was last asked by 276, in the claim's partition. */
+export const claimInquiryKey = (tenantId: string, claimId: string) => ({
+  [tableDesign.partitionKey]: claimPartition(tenantId, claimId),
+  [tableDesign.sortKey]: 'STATUS-INQUIRY',
+});

@@ -43,6 +43,8 @@ export interface WorkItem extends WorkItemPlan {
   readonly followUpPastDeadline?: boolean;
   /** A write-off request waiting for a manager. */
   readonly writeOffRequest?: WriteOffRequest;
+  /** Asked by 276 on this date (written by the status inquiries, read as a mark by the plan). */
+  readonly statusAskedOn?: CalendarDate;
   /** The last day a biller or manager recorded an action on the claim (overdue counts from it). */
   readonly lastActionOn?: CalendarDate;
   readonly leasedBy?: string;
@@ -93,7 +95,7 @@ export interface MarkChanges {
 /** What billers and managers set on the item, as the plan takes it. */
 export const marksOf = (item: WorkItem | undefined): WorkItemMarks =>
   item
-    ? { ...(item.followUpOn ? { followUpOn: item.followUpOn } : {}), ...(item.followUpPastDeadline ? { followUpPastDeadline: true } : {}), ...(item.status === 'open' && item.writeOffRequest ? { writeOffRequest: item.writeOffRequest } : {}) }
+    ? { ...(item.followUpOn ? { followUpOn: item.followUpOn } : {}), ...(item.followUpPastDeadline ? { followUpPastDeadline: true } : {}), ...(item.status === 'open' && item.writeOffRequest ? { writeOffRequest: item.writeOffRequest } : {}), ...(item.statusAskedOn ? { statusAskedOn: item.statusAskedOn } : {}) }
     : {};
 
 /** Sort key in the queue and assignee indexes: highest priority first, then the nearest deadline, then claim. */

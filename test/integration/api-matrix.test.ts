@@ -37,7 +37,7 @@ interface RouteCase {
 }
 
 /** A value for each path parameter a route declares; a new parameter must be given one here. */
-const examples: Record<string, () => string> = { claimId: () => claimId, runDate: () => '2026-11-21', remitId: () => `remit-${'0'.repeat(32)}` };
+const examples: Record<string, () => string> = { claimId: () => claimId, runDate: () => '2026-11-21', remitId: () => `remit-${'0'.repeat(32)}`, batchId: () => '2026-11-21-CLRHOUSE1-000000001' };
 
 /** Every declared route but the public ones, called on tenant A: the tenant in the query, or in the body where it is read from there. */
 const routes: RouteCase[] = routeDeclarations
