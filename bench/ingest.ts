@@ -9,8 +9,8 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parseArgs } from 'node:util';
 import { benchConfig } from './bench-config.js';
+import { rawIngestRate } from './raw-ingest.js';
 import { ClaimStore } from '../functions/store/claim-store.js';
-import { claimEventKey, claimHistoryKey, claimKey, openClaimIndexKey } from '../functions/store/keys.js';
 import { claimEvent, type ClaimEvent } from '../functions/domain/claim-events.js';
 import { ingestClaimEvent } from '../functions/services/ingest-claim-event.js';
 import { demoClaimEvents } from '../local/demo-data.js';
@@ -83,36 +83,9 @@ try {
   const claimItemBytes = JSON.stringify({ claim: sample.state, fold: sample.fold }).length;
   const markerBytes = JSON.stringify({ kind: 'claim-event-id', occurredAt: events[0]!.occurredAt, digest: 'x'.repeat(64) }).length;
   const eventItemBytes = Math.round(events.reduce((sum, e) => sum + JSON.stringify(e).length, 0) / events.length);
-  const pad = (bytes: number): string => 'x'.repeat(bytes);
 
   // 2. The raw limit: the same three-item transaction (id marker, history entry, claim item), as fast as DynamoDB Local takes it.
-  const rawAt = async (concurrency: number, count: number): Promise<number> => {
-    let next = 0;
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (let i = next++; i < count; i = next++) {
-          await client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                { Put: { TableName: stack.tableName, Item: { ...claimEventKey('raw', `${concurrency}-${i}`, `e${i}`), body: pad(markerBytes) }, ConditionExpression: 'attribute_not_exists(pk)' } },
-                { Put: { TableName: stack.tableName, Item: { ...claimHistoryKey('raw', `${concurrency}-${i}`, new Date().toISOString(), `e${i}`), body: pad(eventItemBytes) } } },
-                {
-                  Put: {
-                    TableName: stack.tableName,
-                    // The same item: its keys, its open-claims index entry and its size.
-                    Item: { ...claimKey('raw', `${concurrency}-${i}`), ...openClaimIndexKey('raw', i % 8, `${concurrency}-${i}`), claim: pad(claimItemBytes), version: 1 },
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                },
-              ],
-            }),
-          );
-        }
-      }),
-    );
-    return count / ((performance.now() - start) / 1000);
-  };
+  const rawAt = (concurrency: number, count: number): Promise<number> => rawIngestRate(client, stack.tableName, { markerBytes, eventItemBytes, claimItemBytes }, concurrency, count);
   let rawTxWritesPerSec = 0;
   for (const concurrency of [8, 16, 32]) {
     const rate = await rawAt(concurrency, Math.min(4000, events.length));

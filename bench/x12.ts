@@ -25,11 +25,11 @@ import type { ClaimEvent } from '../functions/domain/claim-events.js';
 import { ingestClaimEvent, parseClaimEvent } from '../functions/services/ingest-claim-event.js';
 import { PermanentError } from '../functions/shared/errors.js';
 import { ClaimStore } from '../functions/store/claim-store.js';
-import { claimEventKey, claimHistoryKey, claimKey, openClaimIndexKey } from '../functions/store/keys.js';
 import { demoClaimEvents } from '../local/demo-data.js';
 import { localClientConfig, startLocalStack } from '../local/emulators.js';
 import { cacheDir } from '../local/paths.js';
 import { benchConfig } from './bench-config.js';
+import { rawIngestRate } from './raw-ingest.js';
 import { build835 } from './x12-file.js';
 import { streamFile } from './x12-read.js';
 
@@ -252,33 +252,7 @@ try {
   const claimItemBytes = JSON.stringify({ claim: sample.state, fold: sample.fold }).length;
   const markerBytes = JSON.stringify({ kind: 'claim-event-id', occurredAt: `${remitDate}T12:00:00Z`, digest: 'x'.repeat(64) }).length;
   const eventItemBytes = Math.round(bodyBytes / events);
-  const pad = (bytes: number): string => 'x'.repeat(bytes);
-  const rawAt = async (concurrency: number, count: number): Promise<number> => {
-    let n = 0;
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (let i = n++; i < count; i = n++) {
-          await client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                { Put: { TableName: stack.tableName, Item: { ...claimEventKey('raw', `${concurrency}-${i}`, `e${i}`), body: pad(markerBytes) }, ConditionExpression: 'attribute_not_exists(pk)' } },
-                { Put: { TableName: stack.tableName, Item: { ...claimHistoryKey('raw', `${concurrency}-${i}`, new Date().toISOString(), `e${i}`), body: pad(eventItemBytes) } } },
-                {
-                  Put: {
-                    TableName: stack.tableName,
-                    Item: { ...claimKey('raw', `${concurrency}-${i}`), ...openClaimIndexKey('raw', i % 8, `${concurrency}-${i}`), claim: pad(claimItemBytes), version: 1 },
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                },
-              ],
-            }),
-          );
-        }
-      }),
-    );
-    return count / ((performance.now() - start) / 1000);
-  };
+  const rawAt = (concurrency: number, count: number): Promise<number> => rawIngestRate(client, stack.tableName, { markerBytes, eventItemBytes, claimItemBytes }, concurrency, count);
   for (const concurrency of [8, 16, 32]) {
     const rate = await rawAt(concurrency, Math.min(4000, events));
     log(`raw TransactWriteItems (3 items: ${markerBytes} B + ${eventItemBytes} B + ${claimItemBytes} B) at concurrency ${concurrency}: ${rate.toFixed(0)}/s`);

@@ -161,3 +161,14 @@ export const submittedEvent = (tenantId: string, claimId: string, overrides: Rec
   },
   ...overrides,
 });
+
+/** A remit denying a claim of `cents` in full, CO-197 (authorization), on `remitOn` (a test claim, fake payer number). */
+export const fullDenialEvent = (tenantId: string, claimId: string, cents: number, remitOn: string) => ({
+  eventId: `evt-remit-${claimId}`,
+  tenantId,
+  type: 'claim.adjudicated',
+  occurredAt: `${remitOn}T15:00:00Z`,
+  source: 'integration-test',
+  schemaVersion: 1,
+  payload: { claimId, remitDate: remitOn, claimStatusCode: '1', payerClaimNumber: `PCN-${claimId}`, billedCents: cents, allowedCents: 0, paidCents: 0, patientResponsibilityCents: 0, adjustments: [{ group: 'CO', carc: '197', rarcs: [], amountCents: cents }] },
+});

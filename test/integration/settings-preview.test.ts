@@ -12,7 +12,7 @@ import { ClaimStore } from '../../functions/store/claim-store.js';
 import type { DevAuth } from '../../local/dev-auth.js';
 import { runNight } from '../../local/nightly-driver.js';
 import type { Runtime } from '../../local/runtime.js';
-import { directIngest, documentClient, localStack, startTestApi, submittedEvent, testConfig, uniqueTenant } from './harness.js';
+import { directIngest, fullDenialEvent, documentClient, localStack, startTestApi, submittedEvent, testConfig, uniqueTenant } from './harness.js';
 
 const filing = uniqueTenant('pv-filing');
 const assigning = uniqueTenant('pv-assign');
@@ -48,15 +48,7 @@ const unansweredClaim = async (tenantId: string, claimId: string, cents: number,
 const deniedClaim = async (tenantId: string, claimId: string, cents: number, payer = aetna) => {
   const remitOn = T(-30);
   await unansweredClaim(tenantId, claimId, cents, T(-70), T(-68), { payer });
-  const remit = {
-    eventId: `evt-remit-${claimId}`,
-    tenantId,
-    type: 'claim.adjudicated',
-    occurredAt: `${remitOn}T15:00:00Z`,
-    source: 'integration-test',
-    schemaVersion: 1,
-    payload: { claimId, remitDate: remitOn, claimStatusCode: '1', payerClaimNumber: `PCN-${claimId}`, billedCents: cents, allowedCents: 0, paidCents: 0, patientResponsibilityCents: 0, adjustments: [{ group: 'CO', carc: '197', rarcs: [], amountCents: cents }] },
-  };
+  const remit = fullDenialEvent(tenantId, claimId, cents, remitOn);
   await ingestClaimEvent(claims, claimEvent.parse(remit), directIngest);
 };
 

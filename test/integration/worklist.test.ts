@@ -11,7 +11,7 @@ import { WorkItemStore } from '../../functions/store/work-item-store.js';
 import { type DevAuth } from '../../local/dev-auth.js';
 import { runNight } from '../../local/nightly-driver.js';
 import type { Runtime } from '../../local/runtime.js';
-import { directIngest, documentClient, localStack, readUtcDaysSince, startTestApi, submittedEvent, testConfig, uniqueTenant } from './harness.js';
+import { directIngest, fullDenialEvent, documentClient, localStack, readUtcDaysSince, startTestApi, submittedEvent, testConfig, uniqueTenant } from './harness.js';
 
 const ranking = uniqueTenant('wl-rank');
 const desk = uniqueTenant('wl-desk');
@@ -47,15 +47,7 @@ const deniedClaim = async (tenantId: string, claimId: string, cents: number, rem
     ...base,
     payload: { ...base.payload, payer, serviceDate: { from: serviceOn, through: serviceOn }, submittedOn: addDays(serviceOn, 2), lines: [{ procedureCode: '99214', modifiers: [], units: 1, chargeCents: cents }], totalChargeCents: cents },
   };
-  const remit = {
-    eventId: `evt-remit-${claimId}`,
-    tenantId,
-    type: 'claim.adjudicated',
-    occurredAt: `${remitOn}T15:00:00Z`,
-    source: 'integration-test',
-    schemaVersion: 1,
-    payload: { claimId, remitDate: remitOn, claimStatusCode: '1', payerClaimNumber: `PCN-${claimId}`, billedCents: cents, allowedCents: 0, paidCents: 0, patientResponsibilityCents: 0, adjustments: [{ group: 'CO', carc: '197', rarcs: [], amountCents: cents }] },
-  };
+  const remit = fullDenialEvent(tenantId, claimId, cents, remitOn);
   for (const event of [submitted, remit]) await ingestClaimEvent(claims, claimEvent.parse(event), directIngest);
 };
 
