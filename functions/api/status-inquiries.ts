@@ -1,5 +1,5 @@
-// Routes of the automatic status checks: the 276 batches a night sent (payer, receiver, control number, file key,
-// claims with their traces, answered count) and, for an admin, the file itself (audited: it holds patient data).
+// Routes of the automatic status checks: the 276 batches a night sent, one per receiver (its payers, control number,
+// file key, claims with their traces and payers, answered count) and, for an admin, the file itself (audited: it holds patient data).
 import { z } from 'zod';
 import { calendarDate } from '../domain/claim-events.js';
 import { declare, type Route } from './declare.js';
@@ -13,27 +13,29 @@ const batchId = z.string().regex(/^\d{4}-\d{2}-\d{2}-[A-Za-z0-9]{2,15}-\d{9}$/, 
 const batch = z.object({
   batchId: z.string(),
   date: calendarDate,
-  payerId: z.string(),
-  payerName: z.string(),
+  payers: z.array(z.object({ payerId: z.string(), payerName: z.string(), claimCount: z.number().int() })),
   receiverId: z.string(),
   controlNumber: z.number().int(),
   fileKey: z.string(),
   createdAt: z.string(),
-  claims: z.array(z.object({ claimId: z.string(), trace: z.string() })),
+  claims: z.array(z.object({ claimId: z.string(), trace: z.string(), payerId: z.string() })),
   claimCount: z.number().int(),
   answeredCount: z.number().int(),
 });
 const batchList = z.object({ batches: z.array(batch) });
 
-/** Only the fields above: a batch record never carries patient data, and the listing does not pass on anything else. */
-const listed = (b: InquiryBatch): z.infer<typeof batch> => batch.parse({ ...b, answeredCount: b.answeredCount ?? 0 });
+/**
+ * Only the fields above: a batch record never carries patient data, and the listing passes on nothing else (not the
+ * queue a claim was in when asked, nor the day lists of answers the digest reads).
+ */
+const listed = (b: InquiryBatch): z.infer<typeof batch> => batch.parse({ ...b, answeredCount: b.answeredCount ?? 0, claims: b.claims.map(({ claimId, trace, payerId }) => ({ claimId, trace, payerId })) });
 
 export const statusInquiryRoutes: readonly Route[] = [
   declare({
     method: 'GET',
     path: '/status-inquiries',
     operationId: 'listStatusInquiries',
-    summary: 'The 276 status inquiries sent after a night: payer, receiver, control number, file key, claims and traces, how many a 277 answered',
+    summary: 'The 276 status inquiries sent after a night, one per receiver: its payers, control number, file key, claims and traces, how many a 277 answered',
     access: ['manager', 'admin'],
     tenant: 'query',
     query: listQuery,

@@ -69,6 +69,15 @@ export const patient = z.object({
   dateOfBirth: birthDate,
 });
 
+/**
+ * The insured, when the patient is not (a spouse's or a parent's plan: the 837's patient loop 2000C): the member id on
+ * `patient` is theirs. A 276 then asks by the subscriber and names the patient as a dependent. PHI, like the patient.
+ */
+export const subscriber = z.object({
+  lastName: z.string().min(1).max(60),
+  firstName: z.string().min(1).max(60),
+});
+
 export const serviceLine = z.object({
   procedureCode,
   modifiers: z.array(z.string().regex(modifierPattern, 'modifier: 2 letters or digits')).max(4).default([]),
@@ -108,6 +117,7 @@ const submittedPayload = z
     billingNpi: npi,
     renderingNpi: npi,
     patient,
+    subscriber: subscriber.optional(),
     serviceDate: z.object({ from: calendarDate, through: calendarDate }),
     lines: z.array(serviceLine).min(1).max(50),
     diagnosisCodes: z.array(icd10Cm).min(1).max(12),
@@ -292,6 +302,7 @@ export type EventOf<T extends ClaimEventType> = Extract<ClaimEvent, { type: T }>
 export type Adjustment = z.infer<typeof adjustment>;
 export type ServiceLine = z.infer<typeof serviceLine>;
 export type Patient = z.infer<typeof patient>;
+export type Subscriber = z.infer<typeof subscriber>;
 export const claimEventTypes = claimEvent.options.map((option) => option.shape.type.value) as ClaimEventType[];
 
 /** Every version of the contract; a producer states its version in the envelope. */

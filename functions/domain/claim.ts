@@ -2,7 +2,7 @@
 // events: they are put in the order of their own time (then life-cycle stage, then id), never arrival order, so any
 // arrival order gives the same claim, and a late-arriving early event lands where it belongs.
 import type { CalendarDate } from './calendar.js';
-import type { Adjustment, ClaimEvent, ClaimEventType, EventOf, Patient, ServiceLine } from './claim-events.js';
+import type { Adjustment, ClaimEvent, ClaimEventType, EventOf, Patient, ServiceLine, Subscriber } from './claim-events.js';
 import { forwardedClp02, isDenialAdjustment, type Clp02 } from './codes.js';
 import { claimMoney, nextPayerDue, type ClaimMoney } from './money.js';
 
@@ -53,6 +53,8 @@ export interface Claim {
   readonly inFollowUp: boolean;
   readonly payer: EventOf<'claim.submitted'>['payload']['payer'];
   readonly patient: Patient;
+  /** The insured, when not the patient (their member id is the patient's `memberId`). */
+  readonly subscriber?: Subscriber;
   readonly billingNpi: string;
   readonly renderingNpi: string;
   readonly participating: boolean;
@@ -332,6 +334,7 @@ export const claimOfFold = (tenantId: string, claimId: string, fold: ClaimFold):
     inFollowUp,
     payer: p.payer,
     patient: p.patient,
+    ...(p.subscriber ? { subscriber: p.subscriber } : {}),
     billingNpi: p.billingNpi,
     renderingNpi: p.renderingNpi,
     participating: p.participating,

@@ -5,7 +5,7 @@ import type { Kpis } from './kpis.js';
 import { percentOf } from './ar-report.js';
 import { addDays, type CalendarDate } from './calendar.js';
 import type { NightSummary } from './night-summary.js';
-import type { BillerContact } from './tenant-settings.js';
+import type { BillerContact, FollowUpQueue } from './tenant-settings.js';
 
 export interface RunHealth {
   readonly status: 'running' | 'complete';
@@ -36,6 +36,27 @@ export interface RemittancesReceived {
   readonly refused: number;
 }
 
+/**
+ * The automatic status checks since the previous digest (the window of `RemittancesReceived`: since the previous night
+ * completed, else the 24 hours before this one did, through this night's completion):
+ * - `sent`: the 276 files written in the window (the inquiries that followed the previous night: a night's own are
+ *   written after its digest) and the claims they asked;
+ * - `answered`: answers to our 276s received in the window: claim-level 277 statuses echoing one of our traces, each
+ *   trace once, whatever 276 they answer (a 277 applied by claim id without our trace is not counted);
+ * - `moved`: of the claims those answers are for, the ones whose work after tonight's run is not where it was when
+ *   they were asked: the queue of the open work item, or no open work (out of follow-up, pended at the payer, or
+ *   held while the answer was awaited), compared as they stand after this night. `movedTo` says where they went.
+ */
+export interface StatusInquiryFigures {
+  readonly since: string;
+  readonly through: string;
+  readonly sent: { readonly files: number; readonly claims: number };
+  readonly answered: number;
+  readonly moved: number;
+  /** Where the moved claims are now, most first: a queue, or `no-open-work`. */
+  readonly movedTo: ReadonlyArray<{ readonly to: FollowUpQueue | 'no-open-work'; readonly claims: number }>;
+}
+
 export interface TenantDigest {
   readonly tenantId: string;
   readonly tenantName: string;
@@ -51,6 +72,8 @@ export interface TenantDigest {
   /** Days in AR, denial rate and net collection rate on the run date, each with its basis. */
   readonly kpis?: Kpis;
   readonly remittances?: RemittancesReceived;
+  /** For a practice with payers asked by 276. */
+  readonly statusInquiries?: StatusInquiryFigures;
 }
 
 /** The day whose work a digest reports: the tenant-local day before the run date. */
@@ -76,6 +99,7 @@ export interface DigestInput {
   readonly health: RunHealth;
   readonly kpis?: Kpis;
   readonly remittances?: RemittancesReceived;
+  readonly statusInquiries?: StatusInquiryFigures;
 }
 
 export const tenantDigest = (input: DigestInput): TenantDigest => ({
@@ -92,7 +116,43 @@ export const tenantDigest = (input: DigestInput): TenantDigest => ({
   health: input.health,
   ...(input.kpis ? { kpis: input.kpis } : {}),
   ...(input.remittances ? { remittances: input.remittances } : {}),
+  ...(input.statusInquiries ? { statusInquiries: input.statusInquiries } : {}),
 });
+
+/** Where a claim's work is: the queue of its open item, or none. */
+export type WorkRoute = FollowUpQueue | 'no-open-work';
+
+/**
+ * The status-check figures of a digest's window (see `StatusInquiryFigures`), from the batches of the recent nights
+ * (when each was written, its claims, its answers) and where each answered claim's work is after tonight. Times are
+ * ISO instants: in the window when `since < t <= through`.
+ */
+export const statusInquiryFigures = (
+  since: string,
+  through: string,
+  batches: ReadonlyArray<{ readonly createdAt: string; readonly claimCount: number; readonly answers: ReadonlyArray<{ readonly claimId: string; readonly queue?: FollowUpQueue; readonly at: string }> }>,
+  workNow: (claimId: string) => WorkRoute,
+): StatusInquiryFigures => {
+  const inWindow = (at: string): boolean => at > since && at <= through;
+  const written = batches.filter((b) => inWindow(b.createdAt));
+  const answers = batches.flatMap((b) => b.answers.filter((a) => inWindow(a.at))).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  // A claim answered twice in the window (two inquiries) moved once: from where it was when first asked.
+  const askedFrom = new Map<string, WorkRoute>();
+  for (const a of answers) if (!askedFrom.has(a.claimId)) askedFrom.set(a.claimId, a.queue ?? 'no-open-work');
+  const movedTo = new Map<WorkRoute, number>();
+  for (const [claimId, before] of askedFrom) {
+    const now = workNow(claimId);
+    if (now !== before) movedTo.set(now, (movedTo.get(now) ?? 0) + 1);
+  }
+  return {
+    since,
+    through,
+    sent: { files: written.length, claims: written.reduce((s, b) => s + b.claimCount, 0) },
+    answered: answers.length,
+    moved: [...movedTo.values()].reduce((s, n) => s + n, 0),
+    movedTo: [...movedTo].map(([to, claims]) => ({ to, claims })).sort((a, b) => b.claims - a.claims || a.to.localeCompare(b.to)),
+  };
+};
 
 /** The figures of the files received in a window, from their summaries (older summaries lack some: zero). */
 export const remittancesReceived = (

@@ -27,14 +27,39 @@ export const addBusinessDays = (from: CalendarDate, days: number): CalendarDate 
 export const answerOverdueOn = (askedOn: CalendarDate): CalendarDate => addBusinessDays(askedOn, answerBusinessDays);
 
 /**
- * Whether a claim asked by 276 on `askedOn` still waits for its answer today: not overdue, and no status, rejection or
- * acknowledgment has come since it was asked (a 277 answered it).
+ * Where an inquiry sent on `askedOn` stands today, for the plan:
+ * - `answered`: the payer has spoken since it was asked (a status, a rejection, a remittance or its reversal dated on
+ *   or after `askedOn`), whatever the channel: the inquiry no longer holds anything back, and says nothing;
+ * - `stale`: asked `everyDays` or more ago with no answer: the next inquiry is due, this one is history (its mark may
+ *   have survived a closed and reopened work item);
+ * - `awaiting`: unanswered and not yet overdue (`answerOverdueOn`): the claim is kept from a manual status call;
+ * - `overdue`: unanswered, overdue, not stale: a biller calls, and the reasons say the payer was asked.
+ * Undefined when the claim was never asked.
  */
-export const awaitingAnswer = (claim: Pick<Claim, 'lastStatus' | 'rejection' | 'acknowledgedOn'>, askedOn: CalendarDate | undefined, today: CalendarDate): boolean => {
-  if (!askedOn || today >= answerOverdueOn(askedOn)) return false;
-  const heardOn = [claim.lastStatus?.on, claim.rejection?.on].filter((d): d is CalendarDate => d !== undefined);
-  return !heardOn.some((on) => on >= askedOn);
+export type InquiryStanding = 'awaiting' | 'overdue' | 'answered' | 'stale';
+
+export const inquiryStanding = (
+  claim: Pick<Claim, 'lastStatus' | 'rejection' | 'adjudications'>,
+  askedOn: CalendarDate | undefined,
+  today: CalendarDate,
+  everyDays: number,
+): InquiryStanding | undefined => {
+  if (!askedOn) return undefined;
+  const heardOn = [claim.lastStatus?.on, claim.rejection?.on, ...claim.adjudications.flatMap((a) => [a.remitDate, a.reversedOn])].filter((d): d is CalendarDate => d !== undefined);
+  if (heardOn.some((on) => on >= askedOn)) return 'answered';
+  if (daysBetween(askedOn, today) >= everyDays) return 'stale';
+  return today < answerOverdueOn(askedOn) ? 'awaiting' : 'overdue';
 };
+
+/** How often a payer's claims are asked: its setting's `everyDays`, else the default (14). */
+export const everyDaysFor = (settings: Pick<TenantSettings, 'statusInquiries'>, payerId: string): number =>
+  settings.statusInquiries.find((s) => s.payerId === payerId)?.everyDays ?? defaultEveryDays;
+
+export const defaultEveryDays = 14;
+
+/** Whether a claim asked by 276 on `askedOn` still waits for its answer today (kept from a manual status call). */
+export const awaitingAnswer = (claim: Pick<Claim, 'lastStatus' | 'rejection' | 'adjudications'>, askedOn: CalendarDate | undefined, today: CalendarDate, everyDays = defaultEveryDays): boolean =>
+  inquiryStanding(claim, askedOn, today, everyDays) === 'awaiting';
 
 /** What one open claim looks like to the selection: the claim, its open work item's queue, when it was last asked. */
 export interface InquiryCandidate {
@@ -62,6 +87,16 @@ export const wantsStatus = (candidate: Pick<InquiryCandidate, 'claim' | 'queue'>
 };
 
 /**
+ * The payers to ask in one interchange each: enabled payers grouped by their receiver (clearinghouse), receivers and
+ * payers in the order of the settings. Payers sharing a receiver share its file and control numbers.
+ */
+export const receiversOf = (payers: readonly StatusInquirySetting[]): Map<string, StatusInquirySetting[]> => {
+  const byReceiver = new Map<string, StatusInquirySetting[]>();
+  for (const payer of payers) if (payer.enabled) byReceiver.set(payer.receiverId, [...(byReceiver.get(payer.receiverId) ?? []), payer]);
+  return byReceiver;
+};
+
+/**
  * The claims to ask about tonight, by payer (in the order given): a claim whose payer answers 276, that wants a status,
  * and that was not asked within the payer's `everyDays`.
  */
@@ -77,6 +112,12 @@ export const selectForInquiry = (candidates: readonly InquiryCandidate[], settin
   }
   return byPayer;
 };
+
+/**
+ * How many nights back the digest looks for the batches whose answers arrived since the previous digest: an answer to
+ * a 276 written more than this many nights before is not counted in the digest (it still moves its claim).
+ */
+export const answerLookbackNights = 60;
 
 /** At most this many claims in one 276 (one interchange); more wait for the next night. */
 export const maxClaimsPerInquiry = 5_000;

@@ -9,7 +9,7 @@ import type { PayerOrder } from './codes.js';
 import { denialLabel, denialWork, mainDenial, patientNotRecognizedWork, type DenialCategory } from './denials.js';
 import { dollars, payerOrderName } from './money.js';
 import { limitsFor } from './payer-rules.js';
-import { answerOverdueOn } from './status-inquiry.js';
+import { answerOverdueOn, everyDaysFor, inquiryStanding } from './status-inquiry.js';
 import type { AssignmentRule, ContractRate, FollowUpQueue, TenantSettings } from './tenant-settings.js';
 
 export const writeOffReasons = ['timely-filing', 'contractual', 'small-balance', 'non-covered', 'bad-debt', 'other'] as const;
@@ -30,7 +30,11 @@ export interface WorkItemMarks {
   /** A manager accepted a follow-up date after a deadline: the pend holds even then. */
   readonly followUpPastDeadline?: boolean;
   readonly writeOffRequest?: WriteOffRequest;
-  /** Asked by 276 on this date: no manual status call (no-response) until the answer is overdue. */
+  /**
+   * Asked by 276 on this date: no manual status call (no-response) until the answer is overdue. The plan judges the
+   * mark against the claim (status-inquiry.ts `inquiryStanding`): an answered or stale one counts for nothing, so the
+   * mark may survive a closed and reopened work item.
+   */
   readonly statusAskedOn?: CalendarDate;
 }
 
@@ -270,13 +274,14 @@ export const planWorkItem = (claim: Claim, settings: TenantSettings, today: Cale
     return { ...rest, ...(open[0] ? { dueOn: open[0].dueOn } : {}), reasons: [...rest.reasons, ...open.map(clockReason)] };
   })();
   // Asked by 276 and not answered since: hidden until the answer is overdue (like a pend), unless a deadline comes up
-  // before then; once overdue, the reasons say the payer was asked.
+  // before then; once overdue (and until the next inquiry is due), the reasons say the payer was asked. An answered or
+  // stale inquiry changes nothing.
   const asked = work.queue === 'no-response' ? marks.statusAskedOn : undefined;
-  const heardSince = asked !== undefined && [claim.lastStatus?.on, claim.rejection?.on].some((on) => on !== undefined && on >= asked);
+  const standing = inquiryStanding(claim, asked, today, everyDaysFor(settings, claim.payer.id));
   let planned = work;
-  if (asked && !heardSince) {
+  if (asked && (standing === 'awaiting' || standing === 'overdue')) {
     const overdueOn = answerOverdueOn(asked);
-    if (today < overdueOn && !(work.dueOn && work.dueOn >= today && work.dueOn < overdueOn)) return undefined;
+    if (standing === 'awaiting' && !(work.dueOn && work.dueOn >= today && work.dueOn < overdueOn)) return undefined;
     planned = { ...work, reasons: [{ code: 'status-asked', on: asked }, ...work.reasons] };
   }
   // A pend hides the work until its date; a deadline that came up since, before that date, brings it back. (A

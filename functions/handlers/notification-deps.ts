@@ -30,6 +30,7 @@ export const notificationDeps = (
   rejected: new RejectedEventStore(client, tableName),
   kpis: new KpiStore(client, tableName),
   files: new X12FileStore(client, tableName),
+  inquiries: new StatusInquiryStore(client, tableName),
   // Read only (whether an unmatched remittance's claim arrived): the shard count matters only to claim writes.
   claims: new ClaimStore(client, tableName, 1),
   ...rest,

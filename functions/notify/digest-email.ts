@@ -98,6 +98,25 @@ const remittances = (d: TenantDigest): Section[] => {
   ];
 };
 
+/** What "moved" means, in the email's words (domain/digest.ts `StatusInquiryFigures` defines it). */
+export const noOpenWorkTitle = 'No open work (paid, pended at the payer, or closed)';
+
+/** The automatic status checks since the previous digest (README: Automatic status checks); nothing for a practice that asks none. */
+const statusChecks = (d: TenantDigest): Section[] => {
+  const q = d.statusInquiries;
+  if (!q) return [];
+  if (q.sent.claims === 0 && q.answered === 0) return [heading('Automatic status checks'), paragraph('No status inquiry (276) was sent or answered since the previous digest.')];
+  return [
+    heading('Automatic status checks since the previous digest'),
+    figures([
+      { label: 'Claims asked (276)', value: q.sent.claims.toLocaleString('en-US'), note: count(q.sent.files, 'file') },
+      { label: 'Answers received (277)', value: q.answered.toLocaleString('en-US'), note: q.answered === 1 ? 'claim status' : 'claim statuses' },
+      { label: 'Claims moved', value: q.moved.toLocaleString('en-US'), note: 'no longer where they were when asked' },
+    ]),
+    table(['Moved to', 'Claims'], q.movedTo.map((r) => [r.to === 'no-open-work' ? noOpenWorkTitle : queueTitles[r.to], r.claims.toLocaleString('en-US')]), 'No claim moved.'),
+  ];
+};
+
 const health = (d: TenantDigest): Section[] => {
   const h = d.health;
   const deadLetters = h.deadLetters.reduce((s, q) => s + q.messages, 0);
@@ -132,6 +151,7 @@ export const managerDigestEmail = (d: TenantDigest, appBaseUrl: string): Email =
       ...arByPayer(d),
       ...work(d),
       ...remittances(d),
+      ...statusChecks(d),
       ...health(d),
       ...links([
         ['Open the work queues', appLink(appBaseUrl, '/queues', { tenant: d.tenantId })],

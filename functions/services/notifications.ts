@@ -4,9 +4,10 @@
 // recorded and skipped; a passing fault leaves the email unclaimed and fails the message so the queue retries it.
 import { alertChanges, readAlerts, type AlertKind, type AlertObservation, type AlertStanding } from '../domain/alerts.js';
 import { addDays, localDateAt, localTimeAt, type CalendarDate } from '../domain/calendar.js';
-import { remittancesReceived, remittanceWindow, tenantDigest, workDayBefore, type RemittancesReceived, type RunHealth, type TenantDigest } from '../domain/digest.js';
+import { remittancesReceived, remittanceWindow, statusInquiryFigures, tenantDigest, workDayBefore, type RemittancesReceived, type RunHealth, type StatusInquiryFigures, type TenantDigest } from '../domain/digest.js';
 import { daysInArWindow, kpisOn } from '../domain/kpis.js';
 import { summarizeNight, type NightSummary } from '../domain/night-summary.js';
+import { answerLookbackNights } from '../domain/status-inquiry.js';
 import { ReminderTally } from '../domain/reminder.js';
 import type { BillerContact, TenantSettings } from '../domain/tenant-settings.js';
 import { unmatchedItemSettled } from '../domain/unmatched-remittance.js';
@@ -26,6 +27,7 @@ import { RejectedEventStore } from '../store/rejected-event-store.js';
 import { KpiStore } from '../store/kpi-store.js';
 import { RunStore, type NightlyRunRecord } from '../store/run-store.js';
 import { SentEmailStore } from '../store/sent-email-store.js';
+import type { StatusInquiryStore } from '../store/status-inquiry-store.js';
 import { TenantSettingsStore } from '../store/tenant-settings-store.js';
 import { WorkItemStore } from '../store/work-item-store.js';
 import type { X12FileStore } from '../store/x12-file-store.js';
@@ -48,6 +50,8 @@ export interface NotificationDeps {
   readonly files: Pick<X12FileStore, 'filesReceived'>;
   /** Whether an unmatched remittance's claim has arrived (read only). */
   readonly claims: Pick<ClaimStore, 'getMany'>;
+  /** The 276 batches and their answers: the digest's status checks. */
+  readonly inquiries: Pick<StatusInquiryStore, 'activity'>;
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly deadLetters: DeadLetterDepth;
   /** Puts messages on the notification queue (the reminders a night fans out). */
@@ -154,10 +158,26 @@ export const settleUnmatchedRemittances = async (
   return { closed, count, cents };
 };
 
-/** The digest's remittances received: the files that arrived since the previous night completed (else in the 24 h before). */
-const remittancesFor = async (deps: NotificationDeps, tenantId: string, run: NightlyRunRecord, previous: NightlyRunRecord | undefined): Promise<RemittancesReceived> => {
-  const { since, through } = remittanceWindow(run.completedAt ?? deps.now(), previous?.status === 'complete' ? previous.completedAt : undefined);
-  return remittancesReceived(since, through, await deps.files.filesReceived(tenantId, since, through));
+/** The digest's window: since the previous night completed (else the 24 h before this one did), through this one's completion. */
+const windowOf = (deps: NotificationDeps, run: NightlyRunRecord, previous: NightlyRunRecord | undefined): { since: string; through: string } =>
+  remittanceWindow(run.completedAt ?? deps.now(), previous?.status === 'complete' ? previous.completedAt : undefined);
+
+/** The digest's remittances received: the files that arrived in its window. */
+const remittancesFor = async (deps: NotificationDeps, tenantId: string, window: { since: string; through: string }): Promise<RemittancesReceived> =>
+  remittancesReceived(window.since, window.through, await deps.files.filesReceived(tenantId, window.since, window.through));
+
+/**
+ * The digest's status checks in its window (domain/digest.ts says what each figure counts): the batches of the
+ * recent nights, and where each answered claim's work is after this night.
+ */
+const statusChecksFor = async (deps: NotificationDeps, tenantId: string, runDate: CalendarDate, window: { since: string; through: string }): Promise<StatusInquiryFigures> => {
+  const batches = await deps.inquiries.activity(tenantId, addDays(runDate, -answerLookbackNights), runDate);
+  const answered = [...new Set(batches.flatMap((b) => b.answers.filter((a) => a.at > window.since && a.at <= window.through).map((a) => a.claimId)))];
+  const items = answered.length > 0 ? await deps.workItems.getMany(tenantId, answered) : new Map<string, never>();
+  return statusInquiryFigures(window.since, window.through, batches, (claimId) => {
+    const item = items.get(claimId);
+    return item?.status === 'open' ? item.queue : 'no-open-work';
+  });
 };
 
 /** Everything a practice's digest says about a completed night. */
@@ -174,7 +194,9 @@ const buildDigest = async (deps: NotificationDeps, tenant: TenantConfig, setting
     deps.rejected.count(tenant.id, run.runDate),
     deps.kpis.days(tenant.id, addDays(run.runDate, -(daysInArWindow - 1)), run.runDate),
   ]);
-  const remittances = await remittancesFor(deps, tenant.id, run, previous);
+  const window = windowOf(deps, run, previous);
+  const asking = settings.statusInquiries.length > 0;
+  const [remittances, statusInquiries] = await Promise.all([remittancesFor(deps, tenant.id, window), asking ? statusChecksFor(deps, tenant.id, run.runDate, window) : undefined]);
   const summary = summarizeNight(run.counts, settings.agingBuckets);
   const night: NightSummary = unmatched
     ? { ...summary, backlogByQueue: summary.backlogByQueue.map((row) => (row.queue === 'unmatched-remittance' ? { ...row, count: unmatched.count, cents: unmatched.cents } : row)) }
@@ -198,6 +220,7 @@ const buildDigest = async (deps: NotificationDeps, tenant: TenantConfig, setting
     },
     kpis: kpisOn(run.runDate, night.ar.totalCents, kpiDays),
     remittances,
+    ...(statusInquiries ? { statusInquiries } : {}),
   });
 };
 
@@ -296,6 +319,12 @@ export const onRunComplete = async (deps: NotificationDeps, tenantId: string, ru
   const digestMail = managerDigestEmail(digest, deps.appBaseUrl);
   logger.debug('night emails planned', { tenantId, attempt: run.attempt, managers: recipients.length, billers: settings.billers.length });
   const outcomes = await deliverAll(deps, recipients.map((to) => ({ from: practiceSender(deps, tenant), tenantId, occasion, kind: 'digest', to, email: digestMail })));
+  // The run record keeps the digest's status checks (GET /runs/{date}); a failure only leaves them off it.
+  if (digest.statusInquiries) {
+    await deps.runs.saveStatusInquiryFigures(tenantId, runDate, run.attempt, digest.statusInquiries).catch((error: Error) => {
+      deps.log.warn('status-check figures not kept on the run record', { tenantId, error: error.name });
+    });
+  }
 
   // One message per biller: each reminder is its own small unit of work, retried on its own; and the night's 276
   // status inquiries, when a payer answers them (done once per night, however often this message comes).

@@ -1,7 +1,8 @@
 // Automatic status checks: after each completed night, the open claims a fresh status would change are asked of their
-// payers in one 276 per payer (outbox/<tenant>/276/<date>-<control>.x12 in the X12 bucket, for the clearinghouse
-// connector to collect); a 277 echoing a trace marks its inquiry answered. Once per night and payer, whatever
-// redeliveries: the night's plan (control number and claims) is fixed in the table before the file is written.
+// payers in one 276 interchange per receiver (clearinghouse), payers sharing a receiver in the same file
+// (outbox/<tenant>/276/<date>-<control>.x12 in the X12 bucket, for the clearinghouse connector to collect); a 277
+// echoing a trace marks its inquiry answered. Once per night and receiver, whatever redeliveries: the night's plan
+// (control number and claims) is fixed in the table before the file is written.
 import type { CalendarDate } from '../domain/calendar.js';
 import { claimEvent, type ClaimEvent } from '../domain/claim-events.js';
 import type { Claim } from '../domain/claim.js';
@@ -12,11 +13,12 @@ import {
   notFoundCategories,
   notFoundReason,
   outboxPrefix,
+  receiversOf,
   selectForInquiry,
   traceOf,
   type InquiryCandidate,
 } from '../domain/status-inquiry.js';
-import type { StatusInquirySetting } from '../domain/tenant-settings.js';
+import type { FollowUpQueue, StatusInquirySetting } from '../domain/tenant-settings.js';
 import type { TenantConfig } from '../shared/config-schema.js';
 import type { ClaimStore } from '../store/claim-store.js';
 import type { RunStore } from '../store/run-store.js';
@@ -26,14 +28,17 @@ import type { WorkItemStore } from '../store/work-item-store.js';
 import type { X12Bucket } from '../store/x12-file-store.js';
 import type { FileReport } from '../x12/file-report.js';
 import type { Report277 } from '../x12/map-transaction.js';
-import { write276, type InquiryClaim } from '../x12/write-276.js';
+import { write276, type InquiryClaim, type InquiryPayer } from '../x12/write-276.js';
 
 export { outboxPrefix };
-/** Where a tenant's 276 file of a night waits for the clearinghouse connector. */
+/**
+ * Where a tenant's 276 file of a night waits for the clearinghouse connector. The control number is the tenant's
+ * (one sequence for all receivers), so two receivers' files of one night never share a key.
+ */
 export const outboxKeyOf = (tenantId: string, date: CalendarDate, controlNumber: number): string =>
   `${outboxPrefix}${tenantId}/276/${date}-${String(controlNumber).padStart(9, '0')}.x12`;
 
-/** Batch records stay small: at most this many claims per payer and night (the rest are asked the next night). */
+/** Batch records stay small: at most this many claims per payer and night (the rest are asked the next night); a receiver's file holds its payers' claims. */
 export const claimsPerBatch = Math.min(1_000, maxClaimsPerInquiry);
 
 export interface StatusInquiryDeps {
@@ -56,10 +61,16 @@ export interface InquiryOutcome {
 
 const pageSize = 200;
 
+/** A claim chosen tonight, and the queue of its open work item (the digest's "moved" compares with it). */
+interface Chosen {
+  readonly claim: Claim;
+  readonly queue?: FollowUpQueue;
+}
+
 /** The candidates of the payers still to ask tonight, shard by shard, page by page: only the selected are kept. */
-const selectTonight = async (deps: StatusInquiryDeps, tenantId: string, runDate: CalendarDate, shardCount: number, payers: readonly StatusInquirySetting[]): Promise<Map<string, Claim[]>> => {
+const selectTonight = async (deps: StatusInquiryDeps, tenantId: string, runDate: CalendarDate, shardCount: number, payers: readonly StatusInquirySetting[]): Promise<Map<string, Chosen[]>> => {
   const settings = { statusInquiries: payers.map((p) => ({ ...p, enabled: true })) };
-  const chosen = new Map<string, Claim[]>();
+  const chosen = new Map<string, Chosen[]>();
   for (let shard = 0; shard < shardCount; shard++) {
     let cursor: string | undefined;
     do {
@@ -76,7 +87,7 @@ const selectTonight = async (deps: StatusInquiryDeps, tenantId: string, runDate:
       });
       for (const [payerId, selected] of selectForInquiry(candidates, settings, runDate)) {
         const list = chosen.get(payerId) ?? [];
-        for (const c of selected) if (list.length < claimsPerBatch) list.push(c.claim);
+        for (const c of selected) if (list.length < claimsPerBatch) list.push({ claim: c.claim, ...(c.queue ? { queue: c.queue } : {}) });
         chosen.set(payerId, list);
       }
     } while (cursor);
@@ -89,6 +100,7 @@ const inquiryClaimOf = (claim: Claim, trace: string): InquiryClaim => ({
   trace,
   billingNpi: claim.billingNpi,
   patient: { lastName: claim.patient.lastName, firstName: claim.patient.firstName, memberId: claim.patient.memberId, dateOfBirth: claim.patient.dateOfBirth },
+  ...(claim.subscriber ? { subscriber: { ...claim.subscriber, memberId: claim.patient.memberId } } : {}),
   serviceFrom: claim.serviceFrom,
   serviceThrough: claim.serviceThrough,
   chargeCents: claim.money.billedCents,
@@ -100,8 +112,9 @@ const submitterIdOf = (tenantId: string, setting: StatusInquirySetting): string 
   setting.submitterId ?? (tenantId.replace(/[^A-Za-z0-9]/g, '').toUpperCase().slice(0, 15) || 'PRACTICE');
 
 /**
- * After a completed night: one 276 per enabled payer with claims to ask, written to the outbox and recorded. A night
- * (and payer) done before is not done again; one planned but interrupted is finished with its own control number.
+ * After a completed night: one 276 per receiver with claims to ask (its payers' claims together), written to the
+ * outbox and recorded. A night (and receiver) done before is not done again; one planned but interrupted is finished
+ * with its own control number.
  */
 export const sendStatusInquiries = async (deps: StatusInquiryDeps, tenantId: string, runDate: CalendarDate): Promise<InquiryOutcome> => {
   const tenant = deps.tenants.get(tenantId);
@@ -109,29 +122,32 @@ export const sendStatusInquiries = async (deps: StatusInquiryDeps, tenantId: str
   const run = await deps.runs.get(tenantId, runDate);
   if (run?.status !== 'complete') return { batches: 0, claims: 0 };
   const settings = await deps.settings.get(tenantId);
-  const payers = settings.statusInquiries.filter((s) => s.enabled);
-  if (payers.length === 0) return { batches: 0, claims: 0 };
+  const receivers = receiversOf(settings.statusInquiries);
+  if (receivers.size === 0) return { batches: 0, claims: 0 };
 
-  const nights = new Map(await Promise.all(payers.map(async (p) => [p.payerId, await deps.inquiries.night(tenantId, runDate, p.payerId)] as const)));
-  const toSelect = payers.filter((p) => nights.get(p.payerId) === undefined);
-  const chosen = toSelect.length > 0 ? await selectTonight(deps, tenantId, runDate, run.shardCount, toSelect) : new Map<string, Claim[]>();
+  const nights = new Map(await Promise.all([...receivers.keys()].map(async (r) => [r, await deps.inquiries.night(tenantId, runDate, r)] as const)));
+  const toSelect = [...receivers].filter(([r]) => nights.get(r) === undefined).flatMap(([, payers]) => payers);
+  const chosen = toSelect.length > 0 ? await selectTonight(deps, tenantId, runDate, run.shardCount, toSelect) : new Map<string, Chosen[]>();
 
   let batches = 0;
   let claims = 0;
-  for (const setting of payers) {
-    let night = nights.get(setting.payerId);
+  for (const [receiverId, payers] of receivers) {
+    let night = nights.get(receiverId);
     if (night?.status === 'done') continue;
+    // The receiver's submitter id: the first of its payers to name one (one interchange has one sender).
+    const submitter = payers.find((p) => p.submitterId) ?? payers[0]!;
     if (!night) {
-      const selected = chosen.get(setting.payerId) ?? [];
+      // One interchange holds at most maxClaimsPerInquiry claims: the rest of the receiver's are asked the next night.
+      const selected = payers.flatMap((p) => (chosen.get(p.payerId) ?? []).map((c) => ({ ...c, payerId: p.payerId }))).slice(0, maxClaimsPerInquiry);
       if (selected.length === 0) {
-        await deps.inquiries.planNight(tenantId, runDate, setting.payerId, { status: 'done', batchId: null, claims: [] });
+        await deps.inquiries.planNight(tenantId, runDate, receiverId, { status: 'done', batchId: null, claims: [] });
         continue;
       }
-      const controlNumber = await deps.inquiries.nextControlNumber(tenantId, setting.receiverId);
-      const refs: InquiryClaimRef[] = selected.map((c, i) => ({ claimId: c.claimId, trace: traceOf(setting.receiverId, controlNumber, i + 1) }));
-      const planned = { status: 'planned' as const, batchId: inquiryBatchIdOf(runDate, setting.receiverId, controlNumber), controlNumber, createdAt: deps.now(), claims: refs };
+      const controlNumber = await deps.inquiries.nextControlNumber(tenantId);
+      const refs: InquiryClaimRef[] = selected.map((c, i) => ({ claimId: c.claim.claimId, trace: traceOf(receiverId, controlNumber, i + 1), payerId: c.payerId, ...(c.queue ? { queue: c.queue } : {}) }));
+      const planned = { status: 'planned' as const, batchId: inquiryBatchIdOf(runDate, receiverId, controlNumber), controlNumber, createdAt: deps.now(), claims: refs };
       // Another delivery may have planned it first: then its plan stands (this control number is simply never used).
-      night = (await deps.inquiries.planNight(tenantId, runDate, setting.payerId, planned)) ? planned : await deps.inquiries.night(tenantId, runDate, setting.payerId);
+      night = (await deps.inquiries.planNight(tenantId, runDate, receiverId, planned)) ? planned : await deps.inquiries.night(tenantId, runDate, receiverId);
       if (!night || night.status === 'done') continue;
     }
     const { batchId, controlNumber, createdAt } = night;
@@ -139,29 +155,34 @@ export const sendStatusInquiries = async (deps: StatusInquiryDeps, tenantId: str
     // The claims as they are now (a retry writes the same file: same claims, numbers and time).
     const stored = new Map((await deps.claims.getMany(tenantId, night.claims.map((c) => c.claimId))).map((s) => [s.claim.claimId, s.claim]));
     const asked = night.claims.filter((ref) => stored.has(ref.claimId));
-    const payerName = stored.get(asked[0]?.claimId ?? '')?.payer.name ?? setting.payerId;
     const fileKey = outboxKeyOf(tenantId, runDate, controlNumber);
-    if (asked.length > 0) {
+    // Each payer in the order of the settings, with its claims in the order of the plan.
+    const filePayers: InquiryPayer[] = payers
+      .map((setting) => {
+        const refs = asked.filter((ref) => ref.payerId === setting.payerId);
+        const name = stored.get(refs[0]?.claimId ?? '')?.payer.name ?? setting.payerId;
+        return { id: setting.payerId, name, claims: refs.map((ref) => inquiryClaimOf(stored.get(ref.claimId)!, ref.trace)) };
+      })
+      .filter((p) => p.claims.length > 0);
+    if (filePayers.length > 0) {
       const text = write276({
         interchangeControlNumber: controlNumber,
         groupControlNumber: controlNumber,
-        senderId: submitterIdOf(tenantId, setting),
-        receiverId: setting.receiverId,
-        payer: { id: setting.payerId, name: payerName },
+        senderId: submitterIdOf(tenantId, submitter),
+        receiverId,
+        payers: filePayers,
         providerName: tenant.name,
         reference: batchId,
         createdAt,
         usage: deps.usage,
-        claims: asked.map((ref) => inquiryClaimOf(stored.get(ref.claimId)!, ref.trace)),
       });
       await deps.bucket.put(fileKey, text, 'application/edi-x12');
       const batch: InquiryBatch = {
         tenantId,
         batchId,
         date: runDate,
-        payerId: setting.payerId,
-        payerName,
-        receiverId: setting.receiverId,
+        payers: filePayers.map((p) => ({ payerId: p.id, payerName: p.name, claimCount: p.claims.length })),
+        receiverId,
         controlNumber,
         fileKey,
         createdAt,
@@ -173,7 +194,7 @@ export const sendStatusInquiries = async (deps: StatusInquiryDeps, tenantId: str
       batches += 1;
       claims += asked.length;
     }
-    await deps.inquiries.finishNight(tenantId, runDate, setting.payerId);
+    await deps.inquiries.finishNight(tenantId, runDate, receiverId);
   }
   return { batches, claims };
 };

@@ -226,14 +226,15 @@ export const x12BatchKey = (tenantId: string, groupControlNumber: string, setCon
     : '',
 });
 
-/** The last 276 control number used for one receiver (clearinghouse): a counter that only grows, so none repeats. */
-export const inquiryControlKey = (tenantId: string, receiverId: string) => ({
+/** The last 276 control number the tenant used, for any receiver: a counter that only grows, so none repeats. */
+export const inquiryControlKey = (tenantId: string) => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#X12CONTROL#276`,
-  [tableDesign.sortKey]: `RECEIVER#${receiverId}`,
+  [tableDesign.sortKey]: 'SENDER',
 });
 
-/** Sort-key prefixes of a tenant's status inquiries: batches by night, and each night's payers (done once). */
+/** Sort-key prefixes of a tenant's status inquiries: batches and their answers by night, and each night's receivers (done once). */
 export const inquiryBatchPrefix = 'BATCH#';
+export const inquiryAnswerPrefix = 'ANSWER#';
 export const inquiryNightPrefix = 'NIGHT#';
 
 /** A 276 batch by its night and id (`GET /status-inquiries?date=` is one prefix); without `date`: the partition. */
@@ -242,10 +243,16 @@ export const inquiryBatchKey = (tenantId: string, date = '', batchId = '') => ({
   [tableDesign.sortKey]: date ? `${inquiryBatchPrefix}${date}#${batchId}` : '',
 });
 
-/** A night's inquiry for one payer: written once, so a redelivered night asks nothing twice. */
-export const inquiryNightKey = (tenantId: string, date: string, payerId: string) => ({
+/** An answer (a 277 echoing one of the batch's traces), beside the batches: the digest reads a range of nights of them. */
+export const inquiryAnswerKey = (tenantId: string, date: string, batchId: string, trace: string) => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#STATUSINQ`,
-  [tableDesign.sortKey]: `${inquiryNightPrefix}${date}#${payerId}`,
+  [tableDesign.sortKey]: `${inquiryAnswerPrefix}${date}#${batchId}#${trace}`,
+});
+
+/** A night's inquiry to one receiver (one interchange): written once, so a redelivered night asks nothing twice. */
+export const inquiryNightKey = (tenantId: string, date: string, receiverId: string) => ({
+  [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#STATUSINQ`,
+  [tableDesign.sortKey]: `${inquiryNightPrefix}${date}#${receiverId}`,
 });
 
 /** One TRN02 trace of a 276: which claim and batch a 277 echoing it answers. */

@@ -3,6 +3,7 @@
 // of its segments to the run record, once, in the same write that counts it finished.
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StatusInquiryFigures } from '../domain/digest.js';
 import { addTally, type Tally } from '../domain/night-summary.js';
 import { shardLabel } from '../domain/shards.js';
 import { tableDesign } from '../shared/resources.js';
@@ -23,6 +24,8 @@ export interface NightlyRunRecord {
   readonly counts: Readonly<Record<string, number>>;
   readonly startedAt: string;
   readonly completedAt?: string;
+  /** The digest's status-check figures (276 sent, 277 answers, claims moved since the previous digest), once it is built. */
+  readonly statusInquiries?: StatusInquiryFigures;
 }
 
 /** Where a run stands, without its counts: what finishing a shard needs to know. */
@@ -63,6 +66,7 @@ const toRecord = (item: Record<string, unknown>): NightlyRunRecord => {
     counts,
     startedAt: item.startedAt as string,
     ...(item.completedAt ? { completedAt: item.completedAt as string } : {}),
+    ...(item.statusInquiries ? { statusInquiries: item.statusInquiries as StatusInquiryFigures } : {}),
   };
 };
 
@@ -311,6 +315,25 @@ export class RunStore {
           ConditionExpression: '#status = :running AND attempt = :attempt',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':complete': 'complete', ':running': 'running', ':at': completedAt, ':attempt': attempt },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Keeps the digest's status-check figures on the run record (GET /runs/{date}): only on the completed attempt they
+   * were built for (a re-run of the date builds its own). The same figures again change nothing.
+   */
+  saveStatusInquiryFigures(tenantId: string, runDate: string, attempt: number, figures: StatusInquiryFigures): Promise<boolean> {
+    return conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: runKey(tenantId, runDate),
+          UpdateExpression: 'SET statusInquiries = :figures',
+          ConditionExpression: '#status = :complete AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':figures': figures, ':complete': 'complete', ':attempt': attempt },
         }),
       ),
     );

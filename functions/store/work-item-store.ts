@@ -367,6 +367,8 @@ export class WorkItemStore {
       ...(keptPend ? { followUpOn: keptPend } : {}),
       ...(keptPend && previous?.followUpPastDeadline ? { followUpPastDeadline: true } : {}),
       ...(previous?.lastActionOn ? { lastActionOn: previous.lastActionOn } : {}),
+      // The 276 mark survives too: the plan judges it against the claim (answered or stale: it holds nothing back).
+      ...(previous?.statusAskedOn ? { statusAskedOn: previous.statusAskedOn } : {}),
     };
     const after: TotalsView = {
       queue: plan.queue,

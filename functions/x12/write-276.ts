@@ -1,5 +1,5 @@
-// Writes one X12 276 claim status inquiry (005010X212) from pure data: one interchange, one group, one transaction,
-// with the control numbers the caller allocated. Patient identifiers go into the file (the payer needs them) and
+// Writes one X12 276 claim status inquiry (005010X212) from pure data: one interchange per receiver (clearinghouse),
+// one group, one transaction with an information source loop per payer, with the control numbers the caller allocated. Patient identifiers go into the file (the payer needs them) and
 // nowhere else; nothing here logs.
 import type { CalendarDate } from '../domain/calendar.js';
 import type { Transaction } from './segments.js';
@@ -13,6 +13,11 @@ export interface InquiryClaim {
   readonly trace: string;
   readonly billingNpi: string;
   readonly patient: { readonly lastName: string; readonly firstName: string; readonly memberId: string; readonly dateOfBirth: CalendarDate };
+  /**
+   * The insured, when the patient is not (a spouse's or parent's plan): the subscriber loop (HL 22) then names them by
+   * the member id, and the patient gets the dependent loop (HL 23) with their own name and date of birth.
+   */
+  readonly subscriber?: { readonly lastName: string; readonly firstName: string; readonly memberId: string };
   readonly serviceFrom: CalendarDate;
   readonly serviceThrough: CalendarDate;
   readonly chargeCents: number;
@@ -26,7 +31,8 @@ export interface Inquiry276 {
   readonly senderId: string;
   /** ISA08 / GS03: the clearinghouse. */
   readonly receiverId: string;
-  readonly payer: { readonly id: string; readonly name: string };
+  /** Each payer asked through this receiver, with its claims (an information source loop, HL 20, each). */
+  readonly payers: readonly InquiryPayer[];
   /** The practice's name on the provider loop (NM1*1P). */
   readonly providerName: string;
   /** BHT03: our reference for the batch. */
@@ -34,6 +40,12 @@ export interface Inquiry276 {
   /** When the file is created (UTC). */
   readonly createdAt: string;
   readonly usage: 'P' | 'T';
+}
+
+/** One payer of a 276 and the claims asked of it. */
+export interface InquiryPayer {
+  readonly id: string;
+  readonly name: string;
   readonly claims: readonly InquiryClaim[];
 }
 
@@ -58,14 +70,25 @@ export const x12Amount = (cents: number): string => {
 
 const compact = (date: CalendarDate): string => date.replaceAll('-', '');
 
+/** Whether the claim's patient is someone other than the insured: a dependent loop is then written. */
+export const isDependent = (claim: Pick<InquiryClaim, 'patient' | 'subscriber'>): boolean => {
+  const s = claim.subscriber;
+  if (!s) return false;
+  const same = (a: string, b: string): boolean => name(a, 80) === name(b, 80);
+  return !(same(s.lastName, claim.patient.lastName) && same(s.firstName, claim.patient.firstName));
+};
+
 /**
- * The 276: information source (payer, HL 20), receiver (HL 21), one provider loop per billing NPI (HL 19), one
- * subscriber loop per claim (HL 22: the patient is the subscriber) with DMG, NM1*IL, TRN*1 (our trace), REF*1K
+ * The 276: per payer an information source (HL 20, NM1*PR) and receiver (HL 21, NM1*41: the practice), one provider
+ * loop per billing NPI (HL 19), and per claim a subscriber loop (HL 22, NM1*IL with the member id). When the patient is
+ * the subscriber, the claim's DMG (date of birth) and status details are on that loop; when not, a dependent loop
+ * (HL 23) follows it with the patient's DMG and NM1*QC (name) and the details. The details: TRN*1 (our trace), REF*1K
  * (the payer's claim number, when known), REF*EJ (the claim id: the patient control number), AMT*T3 (charge) and
  * DTP*472 (service dates).
  */
 export const write276 = (inquiry: Inquiry276): string => {
-  if (inquiry.claims.length === 0) throw new Error('a 276 needs at least one claim');
+  const payers = inquiry.payers.filter((p) => p.claims.length > 0);
+  if (payers.length === 0) throw new Error('a 276 needs at least one claim');
   const at = new Date(inquiry.createdAt);
   const iso = at.toISOString();
   const ccyymmdd = iso.slice(0, 10).replaceAll('-', '');
@@ -83,36 +106,51 @@ export const write276 = (inquiry: Inquiry276): string => {
     while (end > 1 && elements[end - 1] === '') end -= 1;
     body.push(elements.slice(0, end));
   };
+  const details = (claim: InquiryClaim): void => {
+    seg('TRN', '1', clean(claim.trace, 50));
+    if (claim.payerClaimNumber) seg('REF', '1K', clean(claim.payerClaimNumber, 50));
+    seg('REF', 'EJ', clean(claim.claimId, 50));
+    seg('AMT', 'T3', x12Amount(claim.chargeCents));
+    seg(
+      'DTP',
+      '472',
+      claim.serviceFrom === claim.serviceThrough ? 'D8' : 'RD8',
+      claim.serviceFrom === claim.serviceThrough ? compact(claim.serviceFrom) : `${compact(claim.serviceFrom)}-${compact(claim.serviceThrough)}`,
+    );
+  };
   seg('ST', '276', st02, implementation276);
   seg('BHT', '0010', '13', clean(inquiry.reference, 50), ccyymmdd, hhmm);
   let hl = 0;
-  const source = ++hl;
-  seg('HL', String(source), '', '20', '1');
-  seg('NM1', 'PR', '2', name(inquiry.payer.name, 60), '', '', '', '', 'PI', clean(inquiry.payer.id, 80));
-  const receiverHl = ++hl;
-  seg('HL', String(receiverHl), String(source), '21', '1');
-  // The information receiver is whoever the 277 goes back to: the practice, by its submitter id (ETIN).
-  seg('NM1', '41', '2', name(inquiry.providerName, 60), '', '', '', '', '46', sender);
-  const byProvider = new Map<string, InquiryClaim[]>();
-  for (const claim of inquiry.claims) byProvider.set(claim.billingNpi, [...(byProvider.get(claim.billingNpi) ?? []), claim]);
-  for (const [npi, claims] of byProvider) {
-    const providerHl = ++hl;
-    seg('HL', String(providerHl), String(receiverHl), '19', '1');
-    seg('NM1', '1P', '2', name(inquiry.providerName, 60), '', '', '', '', 'XX', clean(npi, 80));
-    for (const claim of claims) {
-      seg('HL', String(++hl), String(providerHl), '22', '0');
-      seg('DMG', 'D8', compact(claim.patient.dateOfBirth));
-      seg('NM1', 'IL', '1', name(claim.patient.lastName, 60), name(claim.patient.firstName, 35), '', '', '', 'MI', clean(claim.patient.memberId, 80));
-      seg('TRN', '1', clean(claim.trace, 50));
-      if (claim.payerClaimNumber) seg('REF', '1K', clean(claim.payerClaimNumber, 50));
-      seg('REF', 'EJ', clean(claim.claimId, 50));
-      seg('AMT', 'T3', x12Amount(claim.chargeCents));
-      seg(
-        'DTP',
-        '472',
-        claim.serviceFrom === claim.serviceThrough ? 'D8' : 'RD8',
-        claim.serviceFrom === claim.serviceThrough ? compact(claim.serviceFrom) : `${compact(claim.serviceFrom)}-${compact(claim.serviceThrough)}`,
-      );
+  for (const payer of payers) {
+    const source = ++hl;
+    seg('HL', String(source), '', '20', '1');
+    seg('NM1', 'PR', '2', name(payer.name, 60), '', '', '', '', 'PI', clean(payer.id, 80));
+    const receiverHl = ++hl;
+    seg('HL', String(receiverHl), String(source), '21', '1');
+    // The information receiver is whoever the 277 goes back to: the practice, by its submitter id (ETIN).
+    seg('NM1', '41', '2', name(inquiry.providerName, 60), '', '', '', '', '46', sender);
+    const byProvider = new Map<string, InquiryClaim[]>();
+    for (const claim of payer.claims) byProvider.set(claim.billingNpi, [...(byProvider.get(claim.billingNpi) ?? []), claim]);
+    for (const [npi, claims] of byProvider) {
+      const providerHl = ++hl;
+      seg('HL', String(providerHl), String(receiverHl), '19', '1');
+      seg('NM1', '1P', '2', name(inquiry.providerName, 60), '', '', '', '', 'XX', clean(npi, 80));
+      for (const claim of claims) {
+        const subscriberHl = ++hl;
+        if (isDependent(claim)) {
+          const insured = claim.subscriber!;
+          seg('HL', String(subscriberHl), String(providerHl), '22', '1');
+          seg('NM1', 'IL', '1', name(insured.lastName, 60), name(insured.firstName, 35), '', '', '', 'MI', clean(insured.memberId, 80));
+          seg('HL', String(++hl), String(subscriberHl), '23', '0');
+          seg('DMG', 'D8', compact(claim.patient.dateOfBirth));
+          seg('NM1', 'QC', '1', name(claim.patient.lastName, 60), name(claim.patient.firstName, 35));
+        } else {
+          seg('HL', String(subscriberHl), String(providerHl), '22', '0');
+          seg('DMG', 'D8', compact(claim.patient.dateOfBirth));
+          seg('NM1', 'IL', '1', name(claim.patient.lastName, 60), name(claim.patient.firstName, 35), '', '', '', 'MI', clean(claim.patient.memberId, 80));
+        }
+        details(claim);
+      }
     }
   }
   seg('SE', String(body.length + 1), st02);

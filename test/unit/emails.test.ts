@@ -1,6 +1,7 @@
 // Each email rendered from fixed data: its content, and both its parts (HTML with no script or image, plain text).
 import { describe, expect, it } from 'vitest';
 import { readAlerts, alertThresholds } from '../../functions/domain/alerts.js';
+import { statusInquiryFigures, type WorkRoute } from '../../functions/domain/digest.js';
 import { summarizeNight } from '../../functions/domain/night-summary.js';
 import { alertEmail } from '../../functions/notify/alert-email.js';
 import { managerDigestEmail, portfolioDigestEmail } from '../../functions/notify/digest-email.js';
@@ -86,6 +87,80 @@ describe('the manager digest', () => {
     const first = managerDigestEmail(fixedDigest({ previousNight: undefined, actionsByUser: {} }), base);
     expect(first.text).toContain('no previous night to compare');
     expect(first.text).toContain('No actions were recorded.');
+  });
+});
+
+describe('the digest\'s automatic status checks', () => {
+  // The window: the previous night completed at 06:00Z on the 23rd, this one at 06:00Z on the 24th.
+  const since = '2026-11-23T06:00:00.000Z';
+  const through = '2026-11-24T06:00:00.000Z';
+  const batches = [
+    // Written after the night before the previous one: before the window, so not "sent" here; two of its answers
+    // came in the window (C1, C2), one before it (C0).
+    {
+      createdAt: '2026-11-22T06:05:00.000Z',
+      claimCount: 4,
+      answers: [
+        { claimId: 'C0', queue: 'no-response' as const, at: '2026-11-23T05:00:00.000Z' },
+        { claimId: 'C1', queue: 'no-response' as const, at: '2026-11-23T15:00:00.000Z' },
+        { claimId: 'C2', queue: 'no-response' as const, at: '2026-11-23T15:00:00.000Z' },
+      ],
+    },
+    // Written after the previous night (in the window): 3 claims to one receiver, 2 to another, so 2 files, 5 claims.
+    {
+      createdAt: '2026-11-23T06:05:00.000Z',
+      claimCount: 3,
+      answers: [
+        // C3 was pended at the payer with no open work: answered pended again, still no open work: not moved.
+        { claimId: 'C3', at: '2026-11-23T20:00:00.000Z' },
+        // C4 was in denials when asked and still is: not moved.
+        { claimId: 'C4', queue: 'denials' as const, at: '2026-11-23T20:00:00.000Z' },
+        // C1 asked again and answered again (an answer to each trace): counted twice as an answer, once as a claim.
+        { claimId: 'C1', queue: 'no-response' as const, at: '2026-11-23T21:00:00.000Z' },
+      ],
+    },
+    { createdAt: '2026-11-23T06:05:01.000Z', claimCount: 2, answers: [{ claimId: 'C5', queue: 'no-response' as const, at: '2026-11-24T05:59:59.000Z' }] },
+    // Written after tonight's night (after its completion): next digest's.
+    { createdAt: '2026-11-24T06:10:00.000Z', claimCount: 9, answers: [{ claimId: 'C6', queue: 'no-response' as const, at: '2026-11-24T07:00:00.000Z' }] },
+  ];
+  // After tonight: C1 paid (no open work), C2 not found (rejections), C3 still pended, C4 still in denials, C5 denied.
+  const now: Record<string, WorkRoute> = { C0: 'no-open-work', C1: 'no-open-work', C2: 'rejections', C3: 'no-open-work', C4: 'denials', C5: 'denials', C6: 'no-open-work' };
+  const figures = statusInquiryFigures(since, through, batches, (id) => now[id] ?? 'no-response');
+
+  it('counts the files and claims sent, the answers received and the claims moved in the window, worked by hand', () => {
+    // Sent: the two batches written in the window: 3 + 2 = 5 claims in 2 files.
+    // Answered: C1, C2 (first batch), C3, C4, C1 (second), C5 (third) = 6 answers; C0 before and C6 after the window.
+    // Moved: distinct claims C1, C2, C3, C4, C5; from where they were when asked to now: C1 no-response -> no open work,
+    // C2 no-response -> rejections, C5 no-response -> denials: 3 moved; C3 (none -> none) and C4 (denials -> denials) not.
+    expect(figures).toEqual({
+      since,
+      through,
+      sent: { files: 2, claims: 5 },
+      answered: 6,
+      moved: 3,
+      movedTo: [
+        { to: 'denials', claims: 1 },
+        { to: 'no-open-work', claims: 1 },
+        { to: 'rejections', claims: 1 },
+      ],
+    });
+  });
+
+  it('shows them in the manager digest, and says so when nothing was asked or answered', () => {
+    const email = managerDigestEmail(fixedDigest({ statusInquiries: figures }), base);
+    expectBothParts(email);
+    expect(email.text).toContain('Automatic status checks since the previous digest');
+    expect(email.text).toContain('Claims asked (276): 5 (2 files)');
+    expect(email.text).toContain('Answers received (277): 6 (claim statuses)');
+    expect(email.text).toContain('Claims moved: 3 (no longer where they were when asked)');
+    expect(email.html).toContain('Claims moved');
+    expect(email.text).toMatch(/No open work \(paid, pended at the payer, or closed\) +1/);
+    expect(email.text).toMatch(/Rejections +1/);
+    expect(email.text).not.toMatch(/C[0-6]\b/);
+    const quiet = managerDigestEmail(fixedDigest({ statusInquiries: statusInquiryFigures(since, through, [], () => 'no-open-work') }), base);
+    expect(quiet.text).toContain('No status inquiry (276) was sent or answered since the previous digest.');
+    // A practice that asks no payer gets no such section.
+    expect(managerDigestEmail(fixedDigest(), base).text).not.toContain('status inquiry');
   });
 });
 

@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { claimFromEvents, isClaim, type Claim } from '../../functions/domain/claim.js';
 import type { ClaimEvent } from '../../functions/domain/claim-events.js';
-import { addBusinessDays, answerOverdueOn, awaitingAnswer, inquiryBatchDateOf, inquiryBatchIdOf, selectForInquiry, traceOf } from '../../functions/domain/status-inquiry.js';
+import { addBusinessDays, answerOverdueOn, awaitingAnswer, inquiryBatchDateOf, inquiryBatchIdOf, inquiryStanding, receiversOf, selectForInquiry, traceOf } from '../../functions/domain/status-inquiry.js';
 import { tenantSettings } from '../../functions/domain/tenant-settings.js';
 import { describeReason, planWorkItem } from '../../functions/domain/work-item.js';
 import { readX12Text } from '../../functions/x12/reader.js';
-import { claimsOf276, write276, x12Amount, type InquiryClaim } from '../../functions/x12/write-276.js';
-import { adjudicated, status, submitted } from './claim-fixtures.js';
+import { claimsOf276, isDependent, write276, x12Amount, type InquiryClaim } from '../../functions/x12/write-276.js';
+import { adjudicated, rejected, reversed, status, submitted } from './claim-fixtures.js';
 
 const claimOf = (...events: ClaimEvent[]): Claim => {
   const state = claimFromEvents('clinic-a', 'C1', events);
@@ -94,12 +94,11 @@ describe('write276 round trip', () => {
     groupControlNumber: 42,
     senderId: 'CLINICA',
     receiverId: 'CLEARHOUSE1',
-    payer: { id: 'aetna', name: 'Aetna' },
+    payers: [{ id: 'aetna', name: 'Aetna', claims }],
     providerName: 'Good Clinic',
     reference: inquiryBatchIdOf('2026-11-20', 'CLEARHOUSE1', 42),
     createdAt: '2026-11-21T03:04:05.000Z',
     usage: 'T',
-    claims,
   });
 
   it('reads back as one valid 276 with envelopes and counts right', async () => {
@@ -133,5 +132,184 @@ describe('write276 round trip', () => {
     expect(x12Amount(5)).toBe('0.05');
     expect(inquiryBatchDateOf(inquiryBatchIdOf('2026-11-20', 'R1', 7))).toBe('2026-11-20');
     expect(inquiryBatchDateOf('../etc')).toBeUndefined();
+  });
+});
+
+describe('an inquiry\'s standing, and the mark through a closed and reopened work item', () => {
+  const silent = claimOf(submitted());
+  // Asked on Friday 2026-11-20: overdue on Wednesday 2026-11-25 (three business days), stale from 2026-12-04 (14 days).
+  const asked = '2026-11-20';
+  it('awaits until overdue, is overdue until everyDays have passed, then stale', () => {
+    expect(inquiryStanding(silent, undefined, '2026-11-24', 14)).toBeUndefined();
+    expect(inquiryStanding(silent, asked, '2026-11-24', 14)).toBe('awaiting');
+    expect(inquiryStanding(silent, asked, '2026-11-25', 14)).toBe('overdue');
+    expect(inquiryStanding(silent, asked, '2026-12-03', 14)).toBe('overdue'); // 13 days
+    expect(inquiryStanding(silent, asked, '2026-12-04', 14)).toBe('stale'); // 14 days
+    expect(inquiryStanding(silent, asked, '2026-11-22', 2)).toBe('stale'); // a payer asked every 2 days
+  });
+  it('is answered by any word from the payer since it was asked: a status, a rejection, a remittance or a reversal', () => {
+    expect(inquiryStanding(claimOf(submitted(), status('2026-11-20T12:00:00Z', 'P1')), asked, '2026-11-24', 14)).toBe('answered');
+    // A status from before the inquiry is not an answer to it.
+    expect(inquiryStanding(claimOf(submitted(), status('2026-11-19T12:00:00Z', 'P1')), asked, '2026-11-24', 14)).toBe('awaiting');
+    expect(inquiryStanding(claimOf(submitted(), rejected('2026-11-21T12:00:00Z')), asked, '2026-11-24', 14)).toBe('answered');
+    const paid = claimOf(submitted(), adjudicated('2026-11-21T12:00:00Z', 8_000, 2_000));
+    expect(inquiryStanding(paid, asked, '2026-11-24', 14)).toBe('answered');
+    // Paid before the inquiry, reversed after it: the reversal is the payer's word since.
+    const takenBack = claimOf(submitted(), adjudicated('2026-10-20T12:00:00Z', 8_000, 2_000), reversed('2026-11-23T12:00:00Z', '2026-10-20'));
+    expect(inquiryStanding(takenBack, asked, '2026-11-24', 14)).toBe('answered');
+  });
+  it('a mark kept on a reopened item still holds the claim while its inquiry awaits, and says so once overdue', () => {
+    // The nightly run closes the held item and reopens it when the hold ends; the store keeps the mark through it, and
+    // the plan is the same whatever the item went through: held on the 24th, back with the reason on the 25th.
+    expect(planWorkItem(silent, settings, '2026-11-24', { statusAskedOn: asked })).toBeUndefined();
+    const back = planWorkItem(silent, settings, '2026-11-26', { statusAskedOn: asked });
+    expect(back?.reasons[0]).toEqual({ code: 'status-asked', on: asked });
+    expect(describeReason(back!.reasons[0]!, '2026-11-26')).toBe('status asked by 276 on 2026-11-20, no answer yet');
+  });
+  it('an answered or stale mark kept on a reopened item neither holds the claim nor shows in its reasons', () => {
+    // Paid on the 21st (answered by the 835, not a 277), the payment reversed on the 23rd: the claim is back in
+    // no-response on 2026-12-14 (21 days after the reversal). With a payer asked only every 365 days the mark is not
+    // stale, yet it is answered: no hold, no "status asked" reason (before, only a status or a rejection counted, and
+    // the reopened item said "no answer yet").
+    const yearly = tenantSettings.parse({ statusInquiries: [{ payerId: 'aetna', receiverId: 'CLEARHOUSE1', everyDays: 365 }] });
+    const reopened = claimOf(submitted(), adjudicated('2026-11-21T12:00:00Z', 8_000, 2_000), reversed('2026-11-23T12:00:00Z', '2026-11-21'));
+    const withMark = planWorkItem(reopened, yearly, '2026-12-14', { statusAskedOn: asked });
+    expect(withMark?.reasons).toEqual([{ code: 'no-response', since: '2026-11-23' }]);
+    expect(withMark).toEqual(planWorkItem(reopened, yearly, '2026-12-14'));
+    // Asked 2026-11-20, nothing since, 2026-12-10 is 20 days on (everyDays 14): stale, a plain no-response item.
+    const stale = planWorkItem(silent, settings, '2026-12-10', { statusAskedOn: asked });
+    expect(stale?.queue).toBe('no-response');
+    expect(stale?.reasons.some((r) => r.code === 'status-asked')).toBe(false);
+    // The same mark 13 days on (overdue, not stale) still says the payer was asked.
+    expect(planWorkItem(silent, settings, '2026-12-03', { statusAskedOn: asked })?.reasons[0]).toEqual({ code: 'status-asked', on: asked });
+    expect(stale).toEqual(planWorkItem(silent, settings, '2026-12-10'));
+  });
+  it('awaitingAnswer is the awaiting standing', () => {
+    expect(awaitingAnswer(silent, asked, '2026-11-24')).toBe(true);
+    expect(awaitingAnswer(claimOf(submitted(), adjudicated('2026-11-21T12:00:00Z', 8_000, 2_000)), asked, '2026-11-24')).toBe(false);
+  });
+});
+
+describe('one interchange per receiver', () => {
+  it('groups enabled payers by receiver, in the order of the settings', () => {
+    const s = tenantSettings.parse({
+      statusInquiries: [
+        { payerId: 'aetna', receiverId: 'CLRA' },
+        { payerId: 'cigna', receiverId: 'CLRB' },
+        { payerId: 'humana', receiverId: 'CLRA' },
+        { payerId: 'uhc', receiverId: 'CLRA', enabled: false },
+      ],
+    });
+    const receivers = receiversOf(s.statusInquiries);
+    expect([...receivers].map(([r, payers]) => [r, payers.map((p) => p.payerId)])).toEqual([
+      ['CLRA', ['aetna', 'humana']],
+      ['CLRB', ['cigna']],
+    ]);
+  });
+
+  it('writes two payers of one receiver as one interchange, an information source loop each, read back with each claim\'s payer', async () => {
+    const claim = (id: string, position: number, npi = '1234567893'): InquiryClaim => ({
+      claimId: id,
+      trace: traceOf('CLRA', 7, position),
+      billingNpi: npi,
+      patient: { lastName: 'Test', firstName: 'Pat', memberId: `M${position}`, dateOfBirth: '1960-01-0' + String(position) },
+      serviceFrom: '2026-10-01',
+      serviceThrough: '2026-10-01',
+      chargeCents: 10_000 * position,
+    });
+    const text = write276({
+      interchangeControlNumber: 7,
+      groupControlNumber: 7,
+      senderId: 'CLINICA',
+      receiverId: 'CLRA',
+      payers: [
+        { id: 'aetna', name: 'Aetna', claims: [claim('A1', 1), claim('A2', 2)] },
+        { id: 'humana', name: 'Humana', claims: [claim('H1', 3)] },
+        { id: 'empty', name: 'Nobody', claims: [] },
+      ],
+      providerName: 'Good Clinic',
+      reference: inquiryBatchIdOf('2026-11-20', 'CLRA', 7),
+      createdAt: '2026-11-21T03:04:05.000Z',
+      usage: 'T',
+    });
+    const items = await readX12Text(text);
+    expect(items.filter((i) => i.kind === 'error')).toEqual([]);
+    expect(items).toHaveLength(1); // one interchange, one group, one transaction
+    expect(text.match(/^ISA\*/gm)).toHaveLength(1);
+    const t = (items[0] as Extract<(typeof items)[number], { kind: 'transaction' }>).transaction;
+    expect(t.envelopeErrors).toEqual([]);
+    // Per payer: source + receiver + one provider; then one subscriber per claim: (3 + 2) + (3 + 1) = 9 HLs.
+    expect(t.segments.filter((s) => s.id === 'HL')).toHaveLength(9);
+    expect(t.segments.filter((s) => s.id === 'HL' && s.elements[3] === '20')).toHaveLength(2);
+    expect(claimsOf276(t).map((c) => [c.claimId, c.payerId, c.trace, c.chargeCents])).toEqual([
+      ['A1', 'aetna', 'CLRA-000000007-1', 10_000],
+      ['A2', 'aetna', 'CLRA-000000007-2', 20_000],
+      ['H1', 'humana', 'CLRA-000000007-3', 30_000],
+    ]);
+    // A payer's receiver loop points at its own source: HL*5*4*21 follows HL*4**20 (Humana's).
+    expect(t.segments.filter((s) => s.id === 'HL').map((s) => s.elements.slice(1, 4).join('/'))).toEqual(['1//20', '2/1/21', '3/2/19', '4/3/22', '5/3/22', '6//20', '7/6/21', '8/7/19', '9/8/22']);
+  });
+});
+
+describe('the dependent loop', () => {
+  const base: InquiryClaim = {
+    claimId: 'D1',
+    trace: traceOf('CLRA', 9, 1),
+    billingNpi: '1234567893',
+    patient: { lastName: 'Child', firstName: 'Kim', memberId: 'SUB123', dateOfBirth: '2015-06-07' },
+    serviceFrom: '2026-10-02',
+    serviceThrough: '2026-10-02',
+    chargeCents: 12_345,
+  };
+  const inquiry = (claims: InquiryClaim[]) => ({
+    interchangeControlNumber: 9,
+    groupControlNumber: 9,
+    senderId: 'CLINICA',
+    receiverId: 'CLRA',
+    payers: [{ id: 'aetna', name: 'Aetna', claims }],
+    providerName: 'Good Clinic',
+    reference: inquiryBatchIdOf('2026-11-20', 'CLRA', 9),
+    createdAt: '2026-11-21T03:04:05.000Z',
+    usage: 'T' as const,
+  });
+  const read = async (text: string) => {
+    const items = await readX12Text(text);
+    expect(items.filter((i) => i.kind === 'error')).toEqual([]);
+    return (items[0] as Extract<(typeof items)[number], { kind: 'transaction' }>).transaction;
+  };
+
+  it('names the subscriber on HL 22 and the patient (DMG, NM1*QC) on HL 23 with the claim\'s details, per 005010X212', async () => {
+    const dependent = { ...base, subscriber: { lastName: 'Parent', firstName: 'Lee', memberId: 'SUB123' } };
+    expect(isDependent(dependent)).toBe(true);
+    const t = await read(write276(inquiry([dependent])));
+    const after = (from: number) => t.segments.slice(from).map((s) => [s.id, ...s.elements.slice(1)].join('*'));
+    const sub = t.segments.findIndex((s) => s.id === 'HL' && s.elements[3] === '22');
+    // HL 4 (subscriber, child code 1: a dependent follows), NM1*IL with the member id and no DMG; HL 5 under it (23, no
+    // children), DMG and NM1*QC (no id in 5010), then TRN, REF*EJ, AMT, DTP.
+    expect(after(sub).slice(0, 9)).toEqual([
+      'HL*4*3*22*1',
+      'NM1*IL*1*PARENT*LEE****MI*SUB123',
+      'HL*5*4*23*0',
+      'DMG*D8*20150607',
+      'NM1*QC*1*CHILD*KIM',
+      'TRN*1*CLRA-000000009-1',
+      'REF*EJ*D1',
+      'AMT*T3*123.45',
+      'DTP*472*D8*20261002',
+    ]);
+    expect(claimsOf276(t)).toEqual([{ trace: 'CLRA-000000009-1', claimId: 'D1', payerClaimNumber: null, chargeCents: 12_345, serviceDates: '20261002', providerNpi: '1234567893', payerId: 'aetna', informationReceiverId: 'CLINICA' }]);
+    expect(Number(t.segments.at(-1)!.elements[1])).toBe(t.segments.length);
+  });
+
+  it('writes no dependent loop when the patient is the subscriber (no subscriber given, or the same person)', async () => {
+    const self = { ...base, subscriber: { lastName: 'child', firstName: 'KIM', memberId: 'SUB123' } };
+    expect(isDependent(self)).toBe(false);
+    for (const claim of [base, self]) {
+      const t = await read(write276(inquiry([claim])));
+      expect(t.segments.some((s) => s.id === 'HL' && s.elements[3] === '23')).toBe(false);
+      expect(t.segments.some((s) => s.id === 'NM1' && s.elements[1] === 'QC')).toBe(false);
+      const sub = t.segments.findIndex((s) => s.id === 'HL' && s.elements[3] === '22');
+      expect(t.segments.slice(sub, sub + 3).map((s) => [s.id, ...s.elements.slice(1)].join('*'))).toEqual(['HL*4*3*22*0', 'DMG*D8*20150607', 'NM1*IL*1*CHILD*KIM****MI*SUB123']);
+    }
   });
 });
