@@ -76,4 +76,45 @@ export const acknowledgeNagFindings = (stateful: StatefulStack, service: Service
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]':
       'AWS Backup needs its service role policy to snapshot the table into the encrypted vault.',
   });
+  // The web app (lib/web-site.ts): S3 + CloudFront, and CDK's BucketDeployment function that copies the built app in.
+  const site = service.webSite;
+  acknowledge(site.distribution, {
+    'AwsSolutions-CFR1': 'The app is for the practice\'s staff wherever they work (remote billers); sign-in (Cognito, MFA required) guards it, not geography.',
+    'AwsSolutions-CFR2':
+      'The site serves only static files and passes API calls to API Gateway, whose JWT authorizer refuses anonymous calls; a WAF web ACL (us-east-1 for CloudFront) is a per-deployment choice with its own cost and rules.',
+    'AwsSolutions-CFR4':
+      'The default *.cloudfront.net certificate: CloudFront then allows TLSv1 to viewers whatever the minimum protocol says; a deployment with its own domain adds its ACM certificate with minimumProtocolVersion TLSv1.2_2021. The API origin is HTTPS with TLSv1.2 only.',
+  });
+  acknowledge(site.bucket, {
+    'HIPAA.Security-S3BucketReplicationEnabled': 'Holds only the built app (no patient data), rebuilt from the repository on every deploy; versioned.',
+    'HIPAA.Security-S3DefaultEncryptionKMS':
+      'Holds only the built app, the same files every visitor downloads (no patient data): S3-managed encryption. A KMS key here would need a key policy open to every CloudFront distribution of the account.',
+  });
+  acknowledge(site.logs, {
+    'HIPAA.Security-S3BucketReplicationEnabled': 'Access logs of the web app (CloudFront and S3): versioned and retained in this region; replicate with the X12 bucket if a deployment does.',
+    'HIPAA.Security-S3DefaultEncryptionKMS':
+      'CloudFront standard logs and S3 server access logs are delivered only to buckets with S3-managed encryption; they hold request metadata (the app puts no patient data in URLs).',
+  });
+  // How cdk-nag writes an environment value in a finding: the literal, or its pseudo parameter while unresolved (a token).
+  const nagValue = (value: string, pseudo: string): string => (value.includes('${Token[') ? pseudo : value);
+  const deployer = service.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (deployer) {
+    const siteBucketArn = `<${service.getLogicalId(site.bucket.node.defaultChild as never)}.Arn>`;
+    acknowledge(deployer, {
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'CDK\'s BucketDeployment function: CreateLogStream/PutLogEvents only.',
+      'AwsSolutions-IAM5[Action::s3:GetObject*]': 'CDK\'s BucketDeployment grant: reads the app\'s asset from the CDK assets bucket.',
+      'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'CDK\'s BucketDeployment grant on the assets bucket and the site bucket.',
+      'AwsSolutions-IAM5[Action::s3:List*]': 'CDK\'s BucketDeployment grant: lists the site bucket to copy the app in.',
+      'AwsSolutions-IAM5[Action::s3:DeleteObject*]': 'CDK\'s BucketDeployment grant on the site bucket (which holds only the built app).',
+      'AwsSolutions-IAM5[Action::s3:Abort*]': 'CDK\'s BucketDeployment grant: aborts its own multipart uploads to the site bucket.',
+      [`AwsSolutions-IAM5[Resource::${siteBucketArn}/*]`]: 'Writes the app\'s files: any key of the site bucket, which holds nothing else.',
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${nagValue(service.account, '<AWS::AccountId>')}-${nagValue(service.region, '<AWS::Region>')}/*]`]: 'Reads the app\'s asset zip from the CDK bootstrap assets bucket (its key is the asset hash).',
+      'AwsSolutions-IAM5[Resource::*]': 'CloudFront CreateInvalidation/GetInvalidation, which BucketDeployment calls after the copy, support no resource-level permissions in its grant.',
+      'AwsSolutions-L1': 'CDK\'s BucketDeployment function runtime is chosen by aws-cdk-lib (it runs the AWS CLI) and moves with its releases.',
+      'HIPAA.Security-IAMNoInlinePolicy': 'CDK-generated policy of the BucketDeployment role: the asset read, the site bucket and the invalidation only.',
+      'HIPAA.Security-LambdaConcurrency': 'Runs once per deploy, from CloudFormation.',
+      'HIPAA.Security-LambdaDLQ': 'Invoked synchronously by CloudFormation, which reports a failure as a failed deploy.',
+      'HIPAA.Security-LambdaInsideVPC': 'Reaches only S3 and CloudFront APIs over TLS with IAM auth; no resource lives in a VPC.',
+    });
+  }
 };

@@ -15,6 +15,7 @@ import { Ingestion } from './ingestion.js';
 import { Monitoring } from './monitoring.js';
 import { NightlyRun } from './nightly-run.js';
 import { Notifications } from './notifications.js';
+import { WebSite } from './web-site.js';
 import { X12Files } from './x12-files.js';
 
 export interface ServiceStackProps extends StackProps {
@@ -33,6 +34,7 @@ export class ServiceStack extends Stack {
   readonly notifications: Notifications;
   readonly monitoring: Monitoring;
   readonly x12Files: X12Files;
+  readonly webSite: WebSite;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -86,7 +88,11 @@ export class ServiceStack extends Stack {
     }
     this.monitoring.alarmOnDeadLetters('NightlyTrigger', this.nightly.triggerDeadLetters, 'A nightly-run trigger');
 
+    // The web app (S3 + CloudFront), calling the API on its own origin.
+    this.webSite = new WebSite(this, 'WebSite', { stage: config.stage, api: this.api });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'WebAppUrl', { value: this.webSite.url });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
     new CfnOutput(this, 'IngestQueueUrl', { value: props.queues.ingest.queue.queueUrl });

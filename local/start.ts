@@ -7,6 +7,7 @@ import { localDateAt } from '../functions/domain/calendar.js';
 import { loadConfig } from '../lib/config.js';
 import { formatNightSummary, runNight } from './nightly-driver.js';
 import { cacheDir, dataDir, runningSystem, runtimeStateFile, type RuntimeState } from './paths.js';
+import { ensureWebBuild } from '../web/build.js';
 import { demoUsers, startLocalSystem, type LocalSystem } from './system.js';
 
 const { values: args } = parseArgs({
@@ -49,8 +50,10 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 const bar = new SingleBar({ format: 'Seeding demo claims [{bar}] {value}/{total} ({eta}s left)', hideCursor: true }, Presets.shades_classic);
-console.log('Starting DynamoDB Local, SQS (fauxqs) and SES (aws-ses-v2-local) on 127.0.0.1…');
 try {
+  // The web app: built here when its sources changed since the last build (else reused at once).
+  const webApp = await ensureWebBuild({ log: (line) => console.log(line) });
+  console.log('Starting DynamoDB Local, SQS (fauxqs) and SES (aws-ses-v2-local) on 127.0.0.1…');
   const today = localDateAt(new Date().toISOString(), config.tenants[0]!.timeZone);
   system = await startLocalSystem({
     config,
@@ -62,6 +65,7 @@ try {
     schedules: true,
     seedProgress: { start: (total) => bar.start(total, 0), increment: () => bar.increment(), stop: () => bar.stop() },
     onError: (where, error) => console.error(`[${where}] ${error.name}: ${error.message}`),
+    webDir: webApp.dir,
   });
   const state: RuntimeState = { pid: process.pid, apiUrl: system.apiUrl, env: system.stack.env, deadLetterUrls: system.stack.deadLetterUrls };
   writeFileSync(runtimeStateFile, JSON.stringify(state, null, 2));
@@ -79,6 +83,7 @@ try {
   const token = async (role: keyof typeof users) => system!.auth.sign(users[role]);
   console.log(`
 claim-followup is running (local, stage "${config.stage}"):
+  Web app          ${system.apiUrl}/   (open it in a browser: sign in as the demo biller, manager or admin)
   API              ${system.apiUrl}   (GET /health is open; everything else needs a token)
   Sent email       ${system.stack.endpoints.ses}/   (web page of every email sent)
   DynamoDB Local   ${system.stack.endpoints.dynamodb}   table "${system.stack.tableName}"
@@ -100,7 +105,8 @@ Try:  curl -H "Authorization: Bearer <biller token>" "${system.apiUrl}/work-item
       npm run nightly -- --tenant ${config.tenants[0]!.id} --date <YYYY-MM-DD>   (in another terminal)
       open ${system.stack.endpoints.ses}/   for the night's emails: managers' digests (manager@demo.example gets one
       across both practices), the demo biller's reminder, and alerts (thresholds in the practice settings);
-      their links open this API (${system.apiUrl}) and need a token above as a Bearer header
+      their links open this API (${system.apiUrl}) and need a token above as a Bearer header;
+      the web app at ${system.apiUrl}/ needs none of this: sign in there and press n for the next claim
 
 Press Ctrl-C to stop.`);
 } catch (error) {

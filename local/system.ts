@@ -14,7 +14,7 @@ import { claimEventKey } from '../functions/store/keys.js';
 import { X12FileStore } from '../functions/store/x12-file-store.js';
 import { buildFileReport, fileFacts } from '../functions/x12/file-report.js';
 import { readX12 } from '../functions/x12/reader.js';
-import { startApiServer, stopServer } from './api-server.js';
+import { startApiServer, stopServer, type DemoSignIn } from './api-server.js';
 import { createDevAuth, type DevAuth, type DevUser } from './dev-auth.js';
 import { LocalInbox, localClientConfig, startLocalStack, type LocalStack } from './emulators.js';
 import { startRuntime, type Runtime } from './runtime.js';
@@ -32,6 +32,8 @@ export interface LocalSystemOptions {
   readonly seedProgress?: SeedProgress;
   readonly schedules: boolean;
   readonly onError?: (where: string, error: Error) => void;
+  /** The built web app (web/build.ts) to serve at `/`, with the local sign-in page's dev endpoint for the demo users. */
+  readonly webDir?: string;
 }
 
 export interface LocalSystem {
@@ -51,6 +53,16 @@ export const demoUsers = (config: AppConfig): Record<'biller' | 'manager' | 'adm
     manager: { sub: 'demo-manager', email: 'manager@demo.example', roles: ['manager'], tenants: all },
     admin: { sub: 'demo-admin', email: 'admin@demo.example', roles: ['admin'], tenants: all },
   };
+};
+
+/** The demo users as the local sign-in page offers them, one button each. */
+export const demoSignIns = (config: AppConfig): DemoSignIn[] => {
+  const users = demoUsers(config);
+  return [
+    { key: 'biller', label: 'Biller', ...users.biller },
+    { key: 'manager', label: 'Manager of every practice', ...users.manager },
+    { key: 'admin', label: 'Admin (settings)', ...users.admin },
+  ];
 };
 
 /** How long the demo's X12 files may take to go through the inbox, the x12 and ingest queues. */
@@ -112,7 +124,8 @@ export const startLocalSystem = async (options: LocalSystemOptions): Promise<Loc
     await deliverDemoFiles(stack, documentClient, seeded.files);
 
     const auth = await createDevAuth(options.dataDir ? join(options.dataDir, 'jwt-signing-key.json') : undefined);
-    const server: Server = await startApiServer({ port: options.apiPort, handler: runtime.handlers.api, auth });
+    const web = options.webDir ? { dir: options.webDir, demoUsers: demoSignIns(options.config) } : undefined;
+    const server: Server = await startApiServer({ port: options.apiPort, handler: runtime.handlers.api, auth, ...(web ? { web } : {}) });
     stops.push(() => stopServer(server));
 
     if (options.schedules) {

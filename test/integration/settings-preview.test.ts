@@ -233,6 +233,7 @@ describe('POST /config/settings/preview', () => {
     }
   });
 
+  // Waiting for the night's emails to settle (two snapshots that agree) can take minutes on a loaded machine.
   it('writes nothing but one audit entry', async () => {
     const admin = await token('pv-admin', ['admin'], [filing]);
     const current = (await call('GET', `/config/settings?tenant=${filing}`, admin)).body;
@@ -247,7 +248,7 @@ describe('POST /config/settings/preview', () => {
     expect(added).toHaveLength(1);
     expect(added[0]!.startsWith(`T#${filing}#AUDIT#`)).toBe(true);
     expect(JSON.parse(after.get(added[0]!)!)).toMatchObject({ kind: 'audit', tenantId: filing, userId: 'pv-admin', action: 'preview-settings' });
-  });
+  }, 300_000);
 
   it('refuses an invalid proposal naming the field, exactly as PUT does, and a date before today', async () => {
     const admin = await token('pv-admin', ['admin'], [filing]);
