@@ -102,6 +102,27 @@ interface TransactionOptions {
   readonly remitDate: string;
 }
 
+/** The template's header segments (ST to the first claim loop) renumbered, paying `payment` cents. */
+const headerOf = (t: Template, o: Pick<TransactionOptions, 'controlNumber' | 'trace' | 'remitDate'>, payment: number): string[][] =>
+  t.header.map((e) => {
+    const c = [...e];
+    if (c[0] === 'ST') c[2] = o.controlNumber;
+    if (c[0] === 'BPR') {
+      c[2] = formatCents(Math.abs(payment));
+      c[3] = payment < 0 ? 'D' : 'C';
+      if (c.length > 16) c[16] = o.remitDate;
+    }
+    if (c[0] === 'TRN') c[2] = o.trace;
+    if (c[0] === 'DTM' && c[1] === '405') c[2] = o.remitDate;
+    return c;
+  });
+
+const plbTotalOf = (t: Template): number => {
+  let plb = 0;
+  for (const e of t.plb) for (let i = 4; i <= 14; i += 2) plb += parseCents(e[i] ?? '') ?? 0;
+  return plb;
+};
+
 /** One remittance: the template renumbered and re-balanced; stops early when the claim ids run out. */
 const transactionText = (t: Template, o: TransactionOptions): { text: string; claims: number; exhausted: boolean } => {
   const seg = (e: readonly string[]): string => `${e.join(out.element)}${out.segment}\n`;
@@ -131,21 +152,8 @@ const transactionText = (t: Template, o: TransactionOptions): { text: string; cl
     body.push(...loop);
   }
   if (claims === 0) return { text: '', claims: 0, exhausted: true };
-  let plb = 0;
-  for (const e of t.plb) for (let i = 4; i <= 14; i += 2) plb += parseCents(e[i] ?? '') ?? 0;
-  const payment = paid - plb;
-  const header = t.header.map((e) => {
-    const c = [...e];
-    if (c[0] === 'ST') c[2] = o.controlNumber;
-    if (c[0] === 'BPR') {
-      c[2] = formatCents(Math.abs(payment));
-      c[3] = payment < 0 ? 'D' : 'C';
-      if (c.length > 16) c[16] = o.remitDate;
-    }
-    if (c[0] === 'TRN') c[2] = o.trace;
-    if (c[0] === 'DTM' && c[1] === '405') c[2] = o.remitDate;
-    return c;
-  });
+  const plb = plbTotalOf(t);
+  const header = headerOf(t, o, paid - plb);
   const segments = [...header, ...body, ...t.plb];
   const se = ['SE', String(segments.length + 1), o.controlNumber];
   return { text: [...segments, se].map(seg).join(''), claims, exhausted };
@@ -218,4 +226,64 @@ export const build835 = async (options: Build835Options): Promise<Built835> => {
   file.end();
   await once(file, 'finish');
   return { path: options.path, bytes, transactions, claims, templates: templates.length };
+};
+
+export interface BuildSingle835Options {
+  readonly path: string;
+  readonly interchangeControlNumber: string;
+  /** About this size: one transaction whose claim loops are repeated until it is reached. */
+  readonly targetBytes: number;
+  readonly remitDate?: string;
+  /** Break the balance (BPR02 one cent off): the transaction is then refused whole at its SE. */
+  readonly unbalanced?: boolean;
+  /** Leave out the SE (and the trailers): the file ends inside the transaction. */
+  readonly truncated?: boolean;
+}
+
+/**
+ * One giant remittance in one ST..SE (a payer's whole month in one check): the fixture remittance with the most claims
+ * per loop, its claim loops repeated with new claim ids until the file is about `targetBytes`, written as it goes.
+ */
+export const buildSingle835 = async (options: BuildSingle835Options): Promise<Built835> => {
+  const templates = await loadTemplates();
+  const claimsOf = (t: Template): number => t.detail.filter((e) => e[0] === 'CLP').length;
+  const t = templates.reduce((best, x) => (claimsOf(x) > claimsOf(best) ? x : best));
+  const seg = (e: readonly string[]): string => `${e.join(out.element)}${out.segment}\n`;
+  const nextClaimId = counter(`S${options.interchangeControlNumber.slice(-4)}`);
+  const repetition = (): string =>
+    t.detail
+      .map((e) => {
+        if (e[0] !== 'CLP') return seg(e);
+        const clp = [...e];
+        clp[1] = nextClaimId();
+        return seg(clp);
+      })
+      .join('');
+  let paidPerRepetition = 0;
+  for (const e of t.detail) if (e[0] === 'CLP') paidPerRepetition += parseCents(e[4] ?? '') ?? 0;
+  const remitDate = options.remitDate ?? '20261125';
+  const o = { controlNumber: '0001', trace: `${options.interchangeControlNumber}0001`, remitDate };
+  const fixed = isaOf(options.interchangeControlNumber).length + gsOf('1').length + headerOf(t, o, 0).map(seg).join('').length + t.plb.map(seg).join('').length + 60;
+  const repetitionBytes = repetition().length;
+  const repetitions = Math.max(1, Math.ceil((options.targetBytes - fixed) / repetitionBytes));
+  const payment = repetitions * paidPerRepetition - plbTotalOf(t) + (options.unbalanced ? 1 : 0);
+  const file = createWriteStream(options.path, { highWaterMark: 1 << 20 });
+  let bytes = 0;
+  const write = async (text: string): Promise<void> => {
+    bytes += text.length;
+    if (!file.write(text, 'latin1')) await once(file, 'drain');
+  };
+  await write(`${isaOf(options.interchangeControlNumber)}\n${gsOf('1')}\n`);
+  const header = headerOf(t, o, payment);
+  await write(header.map(seg).join(''));
+  // The ids used to size a repetition are skipped: every claim id in the file is still distinct.
+  for (let r = 0; r < repetitions; r++) await write(repetition());
+  if (!options.truncated) {
+    await write(t.plb.map(seg).join(''));
+    await write(seg(['SE', String(header.length + repetitions * t.detail.length + t.plb.length + 1), o.controlNumber]));
+    await write(`GE*1*1~\nIEA*1*${options.interchangeControlNumber}~\n`);
+  }
+  file.end();
+  await once(file, 'finish');
+  return { path: options.path, bytes, transactions: 1, claims: repetitions * claimsOf(t), templates: 1 };
 };

@@ -1,58 +1,35 @@
 // bench:x12's reader side, run in a fresh process for a clean peak RSS:
 //   node --expose-gc --import tsx bench/x12-read.ts <file> [stream|keep]
-// stream: the file in 64 KiB chunks → readX12 → FileReportBuilder item by item, each transaction's events counted and
-//         dropped (what a Lambda that sends them on as it goes would hold: the report, not the events).
-// keep:   buildFileReport as it is, which also collects every event of the file.
-// Prints one JSON line: {"mode","seconds","bytes","transactions","claims","events","status","peakRssMB","maxRssMB","reportJsonMB"}.
+// stream: what ingest-x12-file does with a file (services/x12-file-ingest.ts readX12File): 64 KiB chunks of a file
+//         stream, hashed on the way → the reader → each transaction mapped as its segments come (a large one's pending
+//         claims spilled to a temp file) → each line written to the report file as it is finished, its events handed
+//         on 2,000 at a time (here counted and dropped) → the report file put together at the end (timed too).
+// keep:   buildFileReport, which holds the whole report and every event of the file in memory.
+// Prints one JSON line: {"mode","seconds","bytes","transactions","claims","events","status","peakRssMB","maxRssMB","reportJsonMB",...}.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { ClaimEvent } from '../functions/domain/claim-events.js';
-import { buildFileReport, FileReportBuilder, type FileFacts, type FileResult } from '../functions/x12/file-report.js';
-import { readX12 } from '../functions/x12/reader.js';
+import { readX12File, type ReadFile, type ReadOptions } from '../functions/services/x12-file-ingest.js';
+import { buildFileReport, type FileReport } from '../functions/x12/file-report.js';
 import type { MapContext } from '../functions/x12/map-transaction.js';
+import { readX12 } from '../functions/x12/reader.js';
 
 export const chunkBytes = 64 * 1024;
 const mb = (bytes: number): number => bytes / (1024 * 1024);
 
-/** The facts are known only once the file was read: hashed chunk by chunk as the reader takes them. */
-export interface StreamedFacts {
-  file: string;
-  sha256: string;
-  bytes: number;
-}
-
-/** The file's chunks, hashed on the way; `facts` is complete when the iteration ends. */
-export async function* hashedChunks(path: string, facts: StreamedFacts): AsyncGenerator<Uint8Array> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.byteLength;
-    yield chunk;
-  }
-  facts.sha256 = hash.digest('hex');
-  facts.bytes = bytes;
-}
-
-/** The events the builder mapped since the last take (it keeps none once taken). */
-export const takeEvents = (builder: FileReportBuilder): ClaimEvent[] => builder.takeEvents();
-
-/** The file through the reader, the mappers and the report, events handed to `onEvents` and not kept. */
-export const streamFile = async (path: string, ctx: MapContext, onEvents: (events: ClaimEvent[]) => void | Promise<void>, onItem?: () => void): Promise<FileResult> => {
-  const facts: StreamedFacts = { file: path, sha256: '', bytes: 0 };
-  const builder = new FileReportBuilder(facts as FileFacts, ctx);
-  for await (const item of readX12(hashedChunks(path, facts))) {
-    builder.add(item);
-    onItem?.();
-    if (item.kind === 'transaction') {
-      const events = takeEvents(builder);
-      if (events.length) await onEvents(events);
-    }
-  }
-  return builder.result();
-};
+/** The file through readX12File as the Lambda reads an S3 object: events handed to `onEvents` and not kept. */
+export const streamFile = async (path: string, ctx: MapContext, onEvents: (events: ClaimEvent[]) => void | Promise<void>, options: Omit<ReadOptions, 'onEvents'> = {}): Promise<ReadFile> =>
+  readX12File(path, createReadStream(path, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>, ctx, {
+    ...options,
+    onEvents: async (events) => {
+      await onEvents(events);
+    },
+  });
 
 const main = async (): Promise<void> => {
+  // The V8 setting of the ingest-x12-file Lambda (its handler module loads it): in this child only, not in bench:x12's
+  // own process, whose end-to-end part stands for the ingest consumer (another Lambda, without it).
+  await import('../functions/services/x12-gc.js');
   const [path, mode = 'stream'] = process.argv.slice(2);
   if (!path || (mode !== 'stream' && mode !== 'keep')) throw new Error('usage: x12-read.ts <file> [stream|keep]');
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -63,40 +40,79 @@ const main = async (): Promise<void> => {
     if (rss > peakRss) peakRss = rss;
   };
   const timer = setInterval(sample, 5);
-  let items = 0;
   let events = 0;
+  let spilled = 0;
   const ctx = { tenantId: 'bench-x12' };
   const start = performance.now();
-  let result: FileResult;
   if (mode === 'stream') {
-    result = await streamFile(path, ctx, (e) => void (events += e.length), () => ++items % 64 === 0 && sample());
-  } else {
-    const facts: StreamedFacts = { file: path, sha256: '', bytes: 0 };
-    result = await buildFileReport(facts as FileFacts, readX12(hashedChunks(path, facts)), ctx);
-    events = result.events.length;
+    let claims = 0;
+    const read = await streamFile(
+      path,
+      ctx,
+      (e) => {
+        events += e.length;
+        sample();
+      },
+      { spill: { onSpill: () => spilled++ }, observe: (t) => (t.type === '835' ? { entry: () => void claims++ } : undefined) },
+    );
+    const report = read.writeReport();
+    const seconds = (performance.now() - start) / 1000;
+    sample();
+    const figures = {
+      bytes: read.facts.bytes,
+      sha256: read.facts.sha256,
+      transactions: read.transactionCount,
+      accepted: read.transactionCount - read.refusedTransactionCount,
+      claims,
+      status: read.status,
+      errors: read.errors.length,
+      reportBytes: report.bytes,
+    };
+    read.remove();
+    return finish(mode, seconds, figures, events, spilled, peakRss, timer);
   }
+  const hash = createHash('sha256');
+  let bytes = 0;
+  async function* hashed(): AsyncGenerator<Buffer> {
+    for await (const chunk of createReadStream(path!, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+      yield chunk;
+    }
+  }
+  const facts = { file: path, sha256: '', bytes: 0 };
+  const result = await buildFileReport(facts, readX12(hashed()), ctx);
   const seconds = (performance.now() - start) / 1000;
   sample();
+  events = result.events.length;
+  const figures = summarise({ ...result.report, sha256: hash.digest('hex'), bytes }, Buffer.byteLength(JSON.stringify(result.report)));
+  return finish(mode, seconds, figures, events, spilled, peakRss, timer);
+};
+
+const summarise = (report: FileReport, reportBytes: number) => ({
+  bytes: report.bytes,
+  sha256: report.sha256,
+  transactions: report.transactions.length,
+  accepted: report.transactions.filter((t) => t.status === 'accepted').length,
+  claims: report.transactions.reduce((sum, t) => sum + ((t as { claims?: unknown[] }).claims?.length ?? 0), 0),
+  status: report.status,
+  errors: report.errors.length,
+  reportBytes,
+});
+
+const finish = (mode: string, seconds: number, figures: ReturnType<typeof summarise>, events: number, spilledTransactions: number, peakRss: number, timer: NodeJS.Timeout): void => {
   clearInterval(timer);
-  const { report } = result;
-  const claims = report.transactions.reduce((sum, t) => sum + ((t as { claims?: unknown[] }).claims?.length ?? 0), 0);
-  const reportJsonMB = mb(JSON.stringify(report).length);
   process.stdout.write(
     `${JSON.stringify({
       mode,
       seconds,
-      bytes: report.bytes,
-      sha256: report.sha256,
-      transactions: report.transactions.length,
-      accepted: report.transactions.filter((t) => t.status === 'accepted').length,
-      claims,
+      ...figures,
       events,
-      status: report.status,
-      errors: report.errors.length,
+      spilledTransactions,
       peakRssMB: mb(peakRss),
       // The kernel's high-water mark for the whole process (ru_maxrss, in KiB): startup and tsx included.
       maxRssMB: process.resourceUsage().maxRSS / 1024,
-      reportJsonMB,
+      reportJsonMB: mb(figures.reportBytes),
     })}\n`,
   );
 };

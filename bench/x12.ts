@@ -1,17 +1,21 @@
 // npm run bench:x12 — a 50 MB 835 (built from the fixtures, bench/x12-file.ts) read and mapped, against a plain read and
-// segment split of the same bytes in the same run; then files → events → claims end to end, against bench:ingest's
-// raw DynamoDB Local limit measured in the same run.
+// segment split of the same bytes in the same run; a single-transaction 835 of the same size (one ST..SE: its pending
+// claims spill to a temp file until SE accepts it), for its peak RSS; then files → events → claims end to end, against
+// bench:ingest's raw DynamoDB Local limit measured in the same run.
 //  1. Baseline: fs.readFile + toString('latin1') + split on `~` + split each segment on `*` (best of --runs).
-//  2. Ours, in a fresh process each run (bench/x12-read.ts, for a clean peak RSS): 64 KiB chunks of a file stream
-//     (hashed on the way, as the report's sha256 needs) → readX12 → FileReportBuilder item by item, events counted and
-//     dropped. Peak RSS is the child's kernel high-water mark (ru_maxrss), startup included, gc run before.
-//  3. End to end: --claims claims submitted first (not measured), then a smaller 835 paying each of them once, streamed
+//  2. Ours, in a fresh process each run (bench/x12-read.ts, for a clean peak RSS): what ingest-x12-file does with an
+//     object (readX12File): 64 KiB chunks of a file stream, hashed on the way (the report's sha256) → the reader → each
+//     transaction mapped as its segments come → each report line written to the report's temp file as it is finished,
+//     events handed on a few hundred at a time (counted and dropped) → the report file put together. Peak RSS is the
+//     child's kernel high-water mark (ru_maxrss), startup included, gc run before.
+//  3. The same child on the single-transaction file: its peak RSS (a transaction's units past 2,000 go to a temp file).
+//  4. End to end: --claims claims submitted first (not measured), then a smaller 835 paying each of them once, streamed
 //     through the same path, each event as the ingest consumer takes it (its JSON message body parsed and validated,
 //     a batch's claims read at once, then ingestClaimEvent per event), --concurrency batches of up to --batch events
 //     at once as bench:ingest runs its consumer; against the same three-item TransactWriteItems bench:ingest measures
 //     as its raw limit (best of concurrency 8/16/32), with this run's item sizes.
 // Last line: {"bench":"x12","fileMB":..,"readerMBps":..,"baselineMBps":..,"readerRatio":..,"peakRssMB":..,"events":..,
-// "endToEndEventsPerSec":..,"rawEventsPerSec":..,"endToEndRatio":..}
+// "singleTransactionPeakRssMB":..,"singleTransactionMBps":..,"endToEndEventsPerSec":..,"rawEventsPerSec":..,"endToEndRatio":..}
 // Options: -- --mb 50 --claims 20000 --concurrency 3 --batch 25 --runs 3 --keep-files
 import '../local/quiet-warnings.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -30,7 +34,7 @@ import { localClientConfig, startLocalStack } from '../local/emulators.js';
 import { cacheDir } from '../local/paths.js';
 import { benchConfig } from './bench-config.js';
 import { rawIngestRate } from './raw-ingest.js';
-import { build835 } from './x12-file.js';
+import { build835, buildSingle835 } from './x12-file.js';
 import { streamFile } from './x12-read.js';
 
 const { values: args } = parseArgs({
@@ -92,11 +96,12 @@ interface ChildResult {
   readonly peakRssMB: number;
   readonly maxRssMB: number;
   readonly reportJsonMB: number;
+  readonly spilledTransactions: number;
 }
 
-const readInChild = (mode: 'stream' | 'keep'): Promise<ChildResult> =>
+const readInChild = (mode: 'stream' | 'keep', path = bigPath): Promise<ChildResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'x12-read.ts'), bigPath, mode], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'x12-read.ts'), path, mode], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
@@ -122,13 +127,24 @@ for (let run = 1; run <= runs; run++) {
   streamed = ours;
 }
 const s = streamed!;
-log(`file: ${s.transactions} transactions (${s.accepted} accepted), ${s.claims} claims, ${s.events} events, status ${s.status}, ${s.errors} errors; the report alone is ${s.reportJsonMB.toFixed(1)} MB of JSON`);
+log(`file: ${s.transactions} transactions (${s.accepted} accepted), ${s.claims} claims, ${s.events} events, status ${s.status}, ${s.errors} errors; the report (${s.reportJsonMB.toFixed(1)} MB of JSON) written to a temp file as it was mapped, never held`);
 if (s.status !== 'accepted' || s.events !== big.claims) throw new Error(`the synthetic file did not map whole: ${s.events} events for ${big.claims} claims, status ${s.status}`);
 const kept = await readInChild('keep');
-log(`buildFileReport as it is (every event kept for result()): ${(kept.bytes / MB / kept.seconds).toFixed(1)} MB/s, peak RSS ${kept.maxRssMB.toFixed(0)} MB`);
+log(`buildFileReport (the whole report and every event held in memory, for tests and small files): ${(kept.bytes / MB / kept.seconds).toFixed(1)} MB/s, peak RSS ${kept.maxRssMB.toFixed(0)} MB`);
 log(`reader: ${readerMBps.toFixed(1)} vs baseline ${baselineMBps.toFixed(0)} MB/s = ratio ${(readerMBps / baselineMBps).toFixed(3)} (goal ≥ 0.5); peak RSS ${peakRssMB.toFixed(0)} MB (goal ≤ 256)`);
 
-// ---- 3. End to end: files → events → claims ----
+// ---- 3. One transaction of the same size ----
+const singlePath = join(dir, `remit-${args.mb}mb-single.835`);
+files.push(singlePath);
+began = performance.now();
+const single = await buildSingle835({ path: singlePath, interchangeControlNumber: '000000836', targetBytes: fileBytes, remitDate: remitDate.replaceAll('-', '') });
+log(`built ${singlePath}: ${(single.bytes / MB).toFixed(1)} MB, one remittance of ${single.claims} claims in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+const one = await readInChild('stream', singlePath);
+if (one.status !== 'accepted' || one.events !== single.claims || one.spilledTransactions !== 1) throw new Error(`the single-transaction file did not map whole: ${one.events} events for ${single.claims} claims, status ${one.status}`);
+const singleMBps = one.bytes / MB / one.seconds;
+log(`single transaction: ${one.claims} claims held past 2,000 in a temp file until SE: ${singleMBps.toFixed(1)} MB/s, peak RSS ${one.maxRssMB.toFixed(0)} MB (goal ≤ 256; a 41 MB one peaked at 1.4 GB when held whole)`);
+
+// ---- 4. End to end: files → events → claims ----
 const stack = await startLocalStack({ cacheDir });
 let endToEndEventsPerSec = 0;
 let rawEventsPerSec = 0;
@@ -168,7 +184,7 @@ try {
   // A dry pass first (the JIT warmed, as the DynamoDB side is): the file alone, read and mapped.
   began = performance.now();
   let dryEvents = 0;
-  await streamFile(e2ePath, { tenantId }, (e) => void (dryEvents += e.length));
+  (await streamFile(e2ePath, { tenantId }, (e) => void (dryEvents += e.length))).remove();
   log(`dry pass: ${dryEvents} events read and mapped in ${((performance.now() - began) / 1000).toFixed(2)} s`);
 
   // The measured pass: the mapper produces message bodies into a bounded buffer, the pollers take batches from it.
@@ -225,16 +241,22 @@ try {
   const highWater = pollers * batchSize * 4;
   began = performance.now();
   const consumers = Array.from({ length: pollers }, poller);
-  await streamFile(e2ePath, { tenantId }, async (mapped: ClaimEvent[]) => {
-    for (const event of mapped) {
-      const body = JSON.stringify(event);
-      bodyBytes += body.length;
-      buffer.push(body);
-      events++;
-    }
-    wakeConsumers();
-    while (buffer.length >= highWater) await new Promise<void>((resolve) => (wakeProducer = resolve));
-  });
+  const read = await streamFile(
+    e2ePath,
+    { tenantId },
+    async (mapped: ClaimEvent[]) => {
+      for (const event of mapped) {
+        const body = JSON.stringify(event);
+        bodyBytes += body.length;
+        buffer.push(body);
+        events++;
+      }
+      wakeConsumers();
+      while (buffer.length >= highWater) await new Promise<void>((resolve) => (wakeProducer = resolve));
+    },
+    { eventBatch: batchSize },
+  );
+  read.remove();
   produced = true;
   wakeConsumers();
   await Promise.all(consumers);
@@ -274,6 +296,8 @@ console.log(
     readerRatio: Math.round((readerMBps / baselineMBps) * 1000) / 1000,
     peakRssMB: round(peakRssMB),
     events: s.events,
+    singleTransactionPeakRssMB: round(one.maxRssMB),
+    singleTransactionMBps: round(singleMBps),
     endToEndEventsPerSec: round(endToEndEventsPerSec),
     rawEventsPerSec: round(rawEventsPerSec),
     endToEndRatio: round(endToEndEventsPerSec / rawEventsPerSec),

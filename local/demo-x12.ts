@@ -75,28 +75,50 @@ const diagnosis = (code: string): string => code.replace('.', '');
 
 const procedure = (code: string, modifiers: readonly string[]): string => ['HC', code, ...modifiers].join(delimiters.component);
 
-/** The 2000B/2300/2400 loops of one claim (subscriber = patient), under the billing provider's HL. */
-const claimLoops = (event: Submitted, hl: number, parent: number): string[] => {
+/**
+ * The 2000B/2300/2400 loops of one claim under the billing provider's HL: the subscriber is the patient, or (a claim
+ * naming another insured) the subscriber's loop 2000B and the patient's 2000C (HL 23, PAT, NM1*QC, DMG) under it.
+ * `next()` gives the next HL number.
+ */
+const claimLoops = (event: Submitted, next: () => number, parent: number): string[] => {
   const p = event.payload;
-  const out = [
-    segment('HL', hl, parent, '22', '0'),
-    segment('SBR', 'P', '18', '', '', '', '', '', '', filingIndicator(p.payer.type)),
-    segment('NM1', 'IL', '1', clean(p.patient.lastName), clean(p.patient.firstName), '', '', '', 'MI', clean(p.patient.memberId)),
-    segment('DMG', 'D8', ccyymmdd(p.patient.dateOfBirth), 'U'),
+  const hl = next();
+  const insured = p.subscriber;
+  const payer = [
     segment('NM1', 'PR', '2', clean(p.payer.name), '', '', '', '', 'PI', clean(p.payer.id)),
     // The payer's state (its N4) is what a Medicaid claim's rules are chosen by.
     ...(p.payer.state ? [segment('N3', 'PO BOX 1'), segment('N4', 'CAPITAL', p.payer.state, '00000')] : []),
+  ];
+  const out = insured
+    ? [
+        segment('HL', hl, parent, '22', '1'),
+        segment('SBR', 'P', '', '', '', '', '', '', '', filingIndicator(p.payer.type)),
+        segment('NM1', 'IL', '1', clean(insured.lastName), clean(insured.firstName), '', '', '', 'MI', clean(p.patient.memberId)),
+        ...payer,
+        segment('HL', next(), hl, '23', '0'),
+        segment('PAT', '19'),
+        segment('NM1', 'QC', '1', clean(p.patient.lastName), clean(p.patient.firstName)),
+        segment('DMG', 'D8', ccyymmdd(p.patient.dateOfBirth), 'U'),
+      ]
+    : [
+        segment('HL', hl, parent, '22', '0'),
+        segment('SBR', 'P', '18', '', '', '', '', '', '', filingIndicator(p.payer.type)),
+        segment('NM1', 'IL', '1', clean(p.patient.lastName), clean(p.patient.firstName), '', '', '', 'MI', clean(p.patient.memberId)),
+        segment('DMG', 'D8', ccyymmdd(p.patient.dateOfBirth), 'U'),
+        ...payer,
+      ];
+  out.push(
     segment('CLM', clean(p.claimId), amount(p.totalChargeCents), '', '', ['11', 'B', p.frequencyCode].join(delimiters.component), 'Y', 'A', 'Y', 'Y'),
     ...(p.originalClaimNumber ? [segment('REF', 'F8', clean(p.originalClaimNumber))] : []),
     segment('HI', ...p.diagnosisCodes.map((code, i) => [i === 0 ? 'ABK' : 'ABF', diagnosis(code)].join(delimiters.component))),
     segment('NM1', '82', '1', 'PROVIDER', 'RENDERING', '', '', '', 'XX', p.renderingNpi),
-  ];
+  );
   if (p.otherPayer) {
     // 2320 other subscriber, 2330A the subscriber again, 2330B the other payer.
     out.push(
       segment('SBR', 'S', '18', '', '', '', '', '', '', 'ZZ'),
       segment('OI', '', '', 'Y', '', '', 'Y'),
-      segment('NM1', 'IL', '1', clean(p.patient.lastName), clean(p.patient.firstName), '', '', '', 'MI', clean(p.patient.memberId)),
+      segment('NM1', 'IL', '1', clean((insured ?? p.patient).lastName), clean((insured ?? p.patient).firstName), '', '', '', 'MI', clean(p.patient.memberId)),
       segment('NM1', 'PR', '2', clean(p.otherPayer.name), '', '', '', '', 'PI', clean(p.otherPayer.id)),
     );
   }
@@ -132,7 +154,7 @@ export const write837P = (claims: readonly Submitted[], envelope: Envelope & { r
     for (const [npi, ofNpi] of byNpi) {
       const provider = ++hl;
       body.push(segment('HL', provider, '', '20', '1'), segment('NM1', '85', '2', clean(envelope.practiceName), '', '', '', '', 'XX', npi));
-      for (const c of ofNpi) body.push(...claimLoops(c, ++hl, provider));
+      for (const c of ofNpi) body.push(...claimLoops(c, () => ++hl, provider));
     }
     return body;
   });

@@ -3,8 +3,10 @@
 // and maps them here, sending nothing. Exit 0 when every transaction was accepted, 1 when any was refused (or a report
 // never came), 2 on a usage error.
 import './quiet-warnings.js';
+import '../functions/services/x12-gc.js';
 import { Presets, SingleBar } from 'cli-progress';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -138,10 +140,20 @@ let allAccepted = true;
 
 if (args['dry-run']) {
   for (const file of files) {
-    // The events are mapped and checked as the system would, then dropped: nothing is sent.
-    const { report } = await withProgress(file, (chunks, onBytes) => readX12File(file, chunks, { tenantId: tenant.id }, { onBytes, onEvents: async () => undefined }));
-    print(report, file);
-    allAccepted &&= report.status === 'accepted';
+    // The events are mapped and checked as the system would, then dropped: nothing is sent. The report is written to a
+    // temp file as the file is read (its "file" is the path as given): printed from there, then removed.
+    const read = await withProgress(file, (chunks, onBytes) => readX12File(file, chunks, { tenantId: tenant.id }, { onBytes }));
+    try {
+      if (args.json) {
+        for await (const chunk of read.writeReport().chunks()) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+        process.stdout.write('\n');
+      } else {
+        print(read.report(), file);
+      }
+    } finally {
+      read.remove();
+    }
+    allAccepted &&= read.status === 'accepted';
   }
 } else {
   const running = runningSystem();

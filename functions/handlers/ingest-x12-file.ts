@@ -1,6 +1,7 @@
 // Lambda: consumes the x12 queue (S3 notifications of files dropped in the inbox). Each file is streamed, mapped, its
 // claim events sent to the ingest queue, its unmatched remittances queued, its batch rejections sent to the managers'
 // alert and its report stored; a failure is retried by the queue, then dead-lettered.
+import '../services/x12-gc.js';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';

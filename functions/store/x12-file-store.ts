@@ -2,6 +2,7 @@
 // order received, and every 835 remittance (header, claims, by payment date, and a link in each claim's partition).
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Readable } from 'node:stream';
 import { tableDesign } from '../shared/resources.js';
 import { conditionally, forEachItem } from './dynamo-helpers.js';
 import {
@@ -110,6 +111,13 @@ export interface Remittance {
   readonly claims: readonly RemittanceClaim[];
 }
 
+/** A remittance being recorded slice by slice (X12FileStore.remittanceWriter). */
+export interface RemittanceWriter {
+  claims(claims: readonly RemittanceClaim[]): Promise<void>;
+  /** The date entry, then the header if absent: false when another writer's header got there first. */
+  finish(header: RemittanceHeader): Promise<boolean>;
+}
+
 /** A claim's remittance link: which remittance named it, and how it was applied there. */
 export interface ClaimRemittance {
   readonly remitId: string;
@@ -136,8 +144,11 @@ export interface BatchClaims {
 /** Claim ids per batch item: a thousand 64-character ids stay far below DynamoDB's 400 KB. */
 const batchPartSize = 1_000;
 
-/** Reports larger than this stay out of the item (DynamoDB's limit is 400 KB an item). */
-const maxReportInItem = 300_000;
+/**
+ * Reports larger than this (bytes of JSON) stay out of the item, which then holds the summary only: with the summary,
+ * the source key (at most 1 KB) and the keys, an item stays well below DynamoDB's 400 KB.
+ */
+export const maxReportInItem = 300_000;
 /** Parallel BatchWriteItem requests while recording a large remittance. */
 const writeConcurrency = 4;
 
@@ -220,28 +231,47 @@ export class X12FileStore {
    * before (the same transaction in an earlier file, or an earlier attempt that finished) is left as it is: false.
    */
   async saveRemittance({ header, claims }: Remittance): Promise<boolean> {
-    const headerKey = remittanceKey(header.tenantId, header.remitId);
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: headerKey, ConsistentRead: true }));
-    if (Item) return false;
-    const items: Record<string, unknown>[] = [{ ...remittanceByDateKey(header.tenantId, header.listedOn, header.remitId), kind: 'remittance-entry', ...header }];
-    for (const claim of claims) {
-      items.push({ ...remittanceKey(header.tenantId, header.remitId, claim.position), kind: 'remittance-claim', ...claim });
-      if (header.status === 'accepted' && claim.patientControlNumber !== '') {
-        const link: ClaimRemittance = { remitId: header.remitId, listedOn: header.listedOn, paymentDate: header.paymentDate, payer: header.payer, traceNumber: header.traceNumber, claim };
-        items.push({ ...claimRemittanceKey(header.tenantId, claim.patientControlNumber, header.listedOn, header.remitId, claim.position), kind: 'claim-remittance', ...link });
-      }
-    }
-    await this.batchPut(items);
-    return conditionally(
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...headerKey, kind: 'remittance', ...header },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': partitionKey },
-        }),
-      ),
-    );
+    const writer = await this.remittanceWriter(header.tenantId, header.remitId, header);
+    if (!writer) return false;
+    await writer.claims(claims);
+    return writer.finish(header);
+  }
+
+  /**
+   * Records a remittance as its claims come (a remittance of 200,000 claims is never held whole): `claims` for each
+   * slice, then `finish` with the header (its claim count and paid total known at the end), which writes the date
+   * entry and then the header, last and only if absent. Undefined when the remittance was recorded before.
+   * `links` gives what each claim's link repeats of the header (known before its claims).
+   */
+  async remittanceWriter(tenantId: string, remitId: string, links: Pick<RemittanceHeader, 'listedOn' | 'paymentDate' | 'payer' | 'traceNumber' | 'status'>): Promise<RemittanceWriter | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: remittanceKey(tenantId, remitId), ConsistentRead: true }));
+    if (Item) return undefined;
+    return {
+      claims: async (claims) => {
+        const items: Record<string, unknown>[] = [];
+        for (const claim of claims) {
+          items.push({ ...remittanceKey(tenantId, remitId, claim.position), kind: 'remittance-claim', ...claim });
+          if (links.status === 'accepted' && claim.patientControlNumber !== '') {
+            const link: ClaimRemittance = { remitId, listedOn: links.listedOn, paymentDate: links.paymentDate, payer: links.payer, traceNumber: links.traceNumber, claim };
+            items.push({ ...claimRemittanceKey(tenantId, claim.patientControlNumber, links.listedOn, remitId, claim.position), kind: 'claim-remittance', ...link });
+          }
+        }
+        await this.batchPut(items);
+      },
+      finish: async (header) => {
+        await this.batchPut([{ ...remittanceByDateKey(header.tenantId, header.listedOn, header.remitId), kind: 'remittance-entry', ...header }]);
+        return conditionally(
+          this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...remittanceKey(header.tenantId, header.remitId), kind: 'remittance', ...header },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': partitionKey },
+            }),
+          ),
+        );
+      },
+    };
   }
 
   /** The file (its SHA-256) that recorded a remittance first, or undefined when it is not recorded. */
@@ -425,6 +455,12 @@ export class X12Bucket {
   /** Writes an object (encrypted by the bucket's default key in AWS). */
   async put(key: string, body: Uint8Array | string, contentType: string): Promise<{ versionId?: string }> {
     const { VersionId } = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    return VersionId ? { versionId: VersionId } : {};
+  }
+
+  /** Writes an object of `bytes` bytes from a stream (a large report is never read into memory). */
+  async putStream(key: string, chunks: AsyncIterable<Uint8Array>, bytes: number, contentType: string): Promise<{ versionId?: string }> {
+    const { VersionId } = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Readable.from(chunks), ContentLength: bytes, ContentType: contentType }));
     return VersionId ? { versionId: VersionId } : {};
   }
 

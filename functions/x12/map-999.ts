@@ -1,7 +1,7 @@
 // Maps one 999 implementation acknowledgment (005010X231A1) to its part of the file report: which of our
 // transaction sets and groups the receiver accepted. No claim events: a 999 speaks of batches, not claims.
-import { element, type MappedPart } from './map-835.js';
-import type { Transaction } from './segments.js';
+import { element, mapWhole, type Finished, type MappedPart, type SegmentMapper } from './map-835.js';
+import type { Segment, Transaction } from './segments.js';
 
 export interface AcknowledgmentReport {
   /** `set` for an AK2/IK5 pair, `group` for the AK9 that closes an AK1. */
@@ -25,11 +25,13 @@ export interface Ack999Report {
 
 const acceptedCodes = new Set(['A', 'E']);
 
-export const map999 = (t: Transaction): MappedPart<Ack999Report> => {
-  const acknowledgments: AcknowledgmentReport[] = [];
-  let group: { controlNumber: string | null; functionalId: string | null } = { controlNumber: null, functionalId: null };
-  let set: { controlNumber: string | null; setId: string | null } | undefined;
-  for (const s of t.segments) {
+/** A 999 read segment by segment. Its acknowledgments (a few per 837 batch) are its report line, kept whole. */
+class Ack999Mapper implements SegmentMapper<Ack999Report> {
+  private readonly acknowledgments: AcknowledgmentReport[] = [];
+  private group: { controlNumber: string | null; functionalId: string | null } = { controlNumber: null, functionalId: null };
+  private set: { controlNumber: string | null; setId: string | null } | undefined;
+
+  segment(s: Segment): void {
     const codes = (from: number, through: number): string[] => {
       const out: string[] = [];
       for (let i = from; i <= through; i++) if (element(s, i)) out.push(element(s, i));
@@ -37,32 +39,32 @@ export const map999 = (t: Transaction): MappedPart<Ack999Report> => {
     };
     switch (s.id) {
       case 'AK1':
-        group = { controlNumber: element(s, 2) || null, functionalId: element(s, 1) || null };
+        this.group = { controlNumber: element(s, 2) || null, functionalId: element(s, 1) || null };
         break;
       case 'AK2':
-        set = { controlNumber: element(s, 2) || null, setId: element(s, 1) || null };
+        this.set = { controlNumber: element(s, 2) || null, setId: element(s, 1) || null };
         break;
       case 'IK5': {
         const code = element(s, 1);
-        acknowledgments.push({
+        this.acknowledgments.push({
           level: 'set',
-          groupControlNumber: group.controlNumber,
-          setControlNumber: set?.controlNumber ?? null,
-          setId: set?.setId ?? null,
+          groupControlNumber: this.group.controlNumber,
+          setControlNumber: this.set?.controlNumber ?? null,
+          setId: this.set?.setId ?? null,
           accepted: acceptedCodes.has(code),
           code,
           errorCodes: codes(2, 6),
         });
-        set = undefined;
+        this.set = undefined;
         break;
       }
       case 'AK9': {
         const code = element(s, 1);
-        acknowledgments.push({
+        this.acknowledgments.push({
           level: 'group',
-          groupControlNumber: group.controlNumber,
+          groupControlNumber: this.group.controlNumber,
           setControlNumber: null,
-          setId: group.functionalId,
+          setId: this.group.functionalId,
           accepted: acceptedCodes.has(code),
           code,
           errorCodes: codes(5, 9),
@@ -73,5 +75,16 @@ export const map999 = (t: Transaction): MappedPart<Ack999Report> => {
         break;
     }
   }
-  return { details: { acknowledgments }, events: [] };
-};
+
+  finish(): Finished<Ack999Report> {
+    return { details: { acknowledgments: this.acknowledgments }, entries: () => ({ next: () => undefined }) };
+  }
+
+  discard(): void {}
+}
+
+/** Maps a 999 as its segments come. */
+export const ack999Mapper = (): SegmentMapper<Ack999Report> => new Ack999Mapper();
+
+/** A whole 999 transaction. */
+export const map999 = (t: Transaction): MappedPart<Ack999Report> => mapWhole(ack999Mapper(), t.segments);

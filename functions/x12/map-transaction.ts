@@ -9,14 +9,17 @@
 //   GE and IEA errors (counts, control numbers) say nothing about the segments inside one transaction: they are
 //   file-level warnings (file-report.ts) and the transaction is still read. Any other envelope error refuses too.
 // - A value the mapping cannot do without (an amount that is not an amount, an 835 without BPR) refuses the
-//   transaction; an unbalanced 835 is refused whole. Inside an accepted transaction, each event is checked by the
-//   contract on its own: one refused claim is reported on its claim and does not stop the others.
+//   transaction; an unbalanced 835 is refused whole. Inside an accepted transaction, each event is checked against the
+//   contract on its own (an 835's claims first by fast-contract.ts, which passes only what the contract accepts, else
+//   by the contract itself): one refused claim is reported on its claim and does not stop the others.
+// - Segment by segment (TransactionMapping): the version and type are decided at ST, the rest at SE; nothing of a
+//   transaction is applied before its SE was read and the transaction accepted.
 import type { ClaimEvent } from '../domain/claim-events.js';
-import { map277, type Status277Report } from './map-277.js';
-import { map835, UnreadableTransaction, type MapContext, type MappedPart, type Remit835Report } from './map-835.js';
-import { map837, type Claim837Report } from './map-837.js';
-import { map999, type Ack999Report } from './map-999.js';
-import type { ReadItem, Transaction, X12Error } from './segments.js';
+import { status277Mapper, type Status277Report } from './map-277.js';
+import { remit835Mapper, UnreadableTransaction, type Finished, type ListEntry, type MapContext, type Reader, type Remit835Report, type SegmentMapper } from './map-835.js';
+import { claim837Mapper, type Claim837Report } from './map-837.js';
+import { ack999Mapper, type Ack999Report } from './map-999.js';
+import type { ReadItem, Segment, Transaction, TransactionHeader, X12Error } from './segments.js';
 
 export type { MapContext } from './map-835.js';
 
@@ -92,53 +95,172 @@ export const refusedReport = (header: Header, reason: string, errors: readonly X
 /** GE and IEA problems say nothing about the segments of one transaction. */
 export const isEnvelopeWarning = (error: X12Error): boolean => error.segment === 'GE' || error.segment === 'IEA';
 
-export const mapTransaction = (t: Transaction, ctx: MapContext): MappedTransaction => {
-  const st03 = t.segments[0]?.id === 'ST' ? (t.segments[0].elements[3] ?? '').trim() : '';
-  const implementation = t.implementation || st03;
-  const header: Header = { ...t, implementation };
-  const refuse = (reason: string, errors: readonly X12Error[] = []): MappedTransaction => ({ report: refusedReport(header, reason, errors), events: [] });
+/** A transaction's report line, its list (claims, statuses) still to come from `entries`. */
+export interface MappedLine {
+  /** The report line; its list field (`listKey`), when it has one, is [] here. */
+  readonly report: TransactionReport;
+  readonly listKey?: string;
+  /** Each list entry and its event (events only when the line is accepted), in order; once, or `discard`. */
+  entries(): Reader<ListEntry<unknown>>;
+  /** Drops what the line still holds (its pending units, temp files). */
+  discard(): void;
+}
 
-  if (!implementation.startsWith('005010')) return refuse(`version ${implementation || 'unknown'} is not 5010; only 5010 files are read`);
-  if (t.interchangeVersion !== '00501') return refuse(`interchange version ${t.interchangeVersion || 'unknown'} is not 5010; only 5010 files are read`);
-  const envelopeErrors = t.envelopeErrors.filter((e) => !isEnvelopeWarning(e));
-  if (envelopeErrors.length > 0) return refuse(`envelope error: ${envelopeErrors.map((e) => e.reason).join('; ')}`, envelopeErrors);
-  const type = transactionTypeOf(t.setId, implementation);
-  if (!type) return refuse(`transaction set ${t.setId} (${implementation}) is not mapped`);
-  if (guideOf(implementation) !== expectedGuide[type]) return refuse(`${type} with implementation ${implementation} is not mapped`);
+const noEntries = (): Reader<ListEntry<unknown>> => ({ next: () => undefined });
 
-  let mapped: MappedPart<object>;
-  try {
-    mapped = mapDetails(t, ctx, type);
-  } catch (error) {
-    if (error instanceof UnreadableTransaction) return refuse(error.error.reason, [error.error]);
-    throw error;
+/** One transaction mapped as the reader hands it on: begun at its ST, ended at its SE (or abandoned). */
+export class TransactionMapping {
+  private started = false;
+  private implementation = '';
+  /** A refusal decided at ST: the version, which nothing overrides. */
+  private versionRefusal: string | undefined;
+  /** A refusal decided at ST that an envelope error, known at SE, takes precedence over: the type or guide. */
+  private typeRefusal: string | undefined;
+  private mapper: SegmentMapper<object, unknown> | undefined;
+  private type: TransactionType | undefined;
+  private unreadable: X12Error | undefined;
+
+  constructor(
+    private readonly header: TransactionHeader,
+    private readonly ctx: MapContext,
+  ) {}
+
+  /** The checks of mapTransaction that ST already answers. */
+  private start(st: Segment | undefined): void {
+    this.started = true;
+    const st03 = st?.id === 'ST' ? (st.elements[3] ?? '').trim() : '';
+    const implementation = this.header.implementation || st03;
+    this.implementation = implementation;
+    if (!implementation.startsWith('005010')) {
+      this.versionRefusal = `version ${implementation || 'unknown'} is not 5010; only 5010 files are read`;
+      return;
+    }
+    const interchangeVersion = this.header.interchangeVersion;
+    if (interchangeVersion !== '00501') {
+      this.versionRefusal = `interchange version ${interchangeVersion || 'unknown'} is not 5010; only 5010 files are read`;
+      return;
+    }
+    const type = transactionTypeOf(this.header.setId, implementation);
+    if (!type) {
+      this.typeRefusal = `transaction set ${this.header.setId} (${implementation}) is not mapped`;
+      return;
+    }
+    if (guideOf(implementation) !== expectedGuide[type]) {
+      this.typeRefusal = `${type} with implementation ${implementation} is not mapped`;
+      return;
+    }
+    this.type = type;
+    this.mapper = mapperOf(type, { ...this.header, implementation }, this.ctx);
   }
-  const base: TransactionReportBase = {
-    type,
-    interchangeControlNumber: t.interchangeControlNumber,
-    groupControlNumber: t.groupControlNumber,
-    controlNumber: t.controlNumber,
-    implementation,
-    status: mapped.refusal ? 'refused' : 'accepted',
-    reason: mapped.refusal?.reason ?? null,
-    errors: mapped.refusal?.errors ?? [],
-  };
-  return { report: { ...base, ...mapped.details } as TransactionReport, events: mapped.refusal ? [] : mapped.events };
-};
 
-const mapDetails = (t: Transaction, ctx: MapContext, type: TransactionType): MappedPart<object> => {
+  segment(s: Segment): void {
+    if (!this.started) this.start(s);
+    const mapper = this.mapper;
+    if (mapper === undefined || this.unreadable) return;
+    try {
+      mapper.segment(s);
+    } catch (error) {
+      if (!(error instanceof UnreadableTransaction)) throw error;
+      this.unreadable = error.error;
+      mapper.discard();
+    }
+  }
+
+  /** After SE: the line (accepted, or refused whole with the first reason that applies). */
+  end(envelopeErrors: readonly X12Error[]): MappedLine {
+    if (!this.started) this.start(undefined);
+    const header: Header = { ...this.header, implementation: this.implementation };
+    const refuse = (reason: string, errors: readonly X12Error[] = []): MappedLine => {
+      this.abandon();
+      return { report: refusedReport(header, reason, errors), entries: noEntries, discard: () => undefined };
+    };
+    if (this.versionRefusal) return refuse(this.versionRefusal);
+    const refusing = envelopeErrors.filter((e) => !isEnvelopeWarning(e));
+    if (refusing.length > 0) return refuse(`envelope error: ${refusing.map((e) => e.reason).join('; ')}`, refusing);
+    if (this.typeRefusal) return refuse(this.typeRefusal);
+    if (this.unreadable) return refuse(this.unreadable.reason, [this.unreadable]);
+    const mapper = this.mapper!;
+    let finished: Finished<object, unknown>;
+    try {
+      finished = mapper.finish();
+    } catch (error) {
+      if (error instanceof UnreadableTransaction) return refuse(error.error.reason, [error.error]);
+      mapper.discard();
+      throw error;
+    }
+    const refusal = finished.refusal;
+    const report = {
+      type: this.type!,
+      interchangeControlNumber: header.interchangeControlNumber,
+      groupControlNumber: header.groupControlNumber,
+      controlNumber: header.controlNumber,
+      implementation: header.implementation,
+      status: refusal ? 'refused' : 'accepted',
+      reason: refusal?.reason ?? null,
+      errors: refusal?.errors ?? [],
+      ...finished.details,
+    } as TransactionReport;
+    return {
+      report,
+      ...(finished.listKey ? { listKey: finished.listKey } : {}),
+      entries: refusal ? () => withoutEvents(finished.entries()) : () => finished.entries(),
+      discard: () => mapper.discard(),
+    };
+  }
+
+  /** Cut short (the reader's error named it) or refused: drops what its mapper kept. */
+  abandon(): void {
+    this.mapper?.discard();
+    this.mapper = undefined;
+  }
+}
+
+const withoutEvents = (entries: Reader<ListEntry<unknown>>): Reader<ListEntry<unknown>> => ({
+  next: () => {
+    const next = entries.next();
+    return next === undefined ? undefined : { entry: next.entry };
+  },
+});
+
+const mapperOf = (type: TransactionType, header: TransactionHeader, ctx: MapContext): SegmentMapper<object, unknown> => mapperFor(type, header, ctx) as unknown as SegmentMapper<object, unknown>;
+
+const mapperFor = (type: TransactionType, header: TransactionHeader, ctx: MapContext) => {
   switch (type) {
     case '835':
-      return map835(t, ctx);
+      return remit835Mapper(header, ctx);
     case '277':
     case '277CA':
-      return map277(t, ctx, type);
+      return status277Mapper(header, ctx, type);
     case '999':
-      return map999(t);
+      return ack999Mapper();
     case '837P':
     case '837I':
-      return map837(t, ctx, type);
+      return claim837Mapper(header, ctx, type);
   }
+};
+
+/** A line with its list read into it: the whole report line and its events, in memory. */
+export const collectLine = (line: MappedLine): MappedTransaction => {
+  try {
+    const list: unknown[] = [];
+    const events: ClaimEvent[] = [];
+    const entries = line.entries();
+    for (let next = entries.next(); next !== undefined; next = entries.next()) {
+      list.push(next.entry);
+      if (next.event) events.push(next.event);
+    }
+    const report = line.listKey ? ({ ...line.report, [line.listKey]: list } as TransactionReport) : line.report;
+    return { report, events: report.status === 'accepted' ? events : [] };
+  } finally {
+    line.discard();
+  }
+};
+
+/** Maps one whole transaction (tests, small files): its report line and validated events, in memory. */
+export const mapTransaction = (t: Transaction, ctx: MapContext): MappedTransaction => {
+  const mapping = new TransactionMapping(t, ctx);
+  for (const s of t.segments) mapping.segment(s);
+  return collectLine(mapping.end(t.envelopeErrors));
 };
 
 /** A reader error item that names the transaction it makes unreadable: that transaction, refused. */

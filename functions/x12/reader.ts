@@ -14,17 +14,19 @@
 // - Delimiters come from walking each ISA (reader-isa.ts); 4010 (ISA12 < 00402) has no repetition separator.
 // - Offsets are character indexes in the latin1-decoded bytes, which are byte offsets in the file (one byte, one
 //   char). A string given to readX12Text is read as is: offsets are its UTF-16 indexes (the same for ASCII).
-// Memory: the current transaction's segments, the open envelopes and one partial segment (at most 1 MiB) as carry.
+// Two ways to read: X12Reader hands each segment to a sink as it is read (begin, segments, end, or an error that
+// abandons the transaction), so nothing of a transaction is held here; readX12 collects them into whole transactions.
+// Memory of X12Reader: the open envelopes, a segment count, and one partial segment (at most 1 MiB) as carry.
 import { Buffer } from 'node:buffer';
 import { isDelimiterChar, readIsa } from './reader-isa.js';
-import type { Delimiters, ReadItem, Segment, Transaction, X12Error } from './segments.js';
+import type { Delimiters, ErrorItem, ReadItem, Segment, Transaction, TransactionHeader, X12Error } from './segments.js';
 
 /** A segment without a terminator after this many characters means the terminator is not what the ISA said. */
 export const MAX_SEGMENT_LENGTH = 1 << 20;
 /** Large chunks are decoded in pieces, so one 50 MB chunk does not become one 50 MB string. */
 const PIECE = 256 * 1024;
 
-type TransactionRef = NonNullable<Extract<ReadItem, { kind: 'error' }>['transaction']>;
+type TransactionRef = NonNullable<ErrorItem['transaction']>;
 type Where = Pick<X12Error, 'segment' | 'segmentNumber' | 'offset'>;
 
 interface OpenInterchange {
@@ -41,8 +43,22 @@ interface OpenGroup {
 }
 interface OpenTransaction {
   readonly ref: TransactionRef;
-  segments: Segment[];
+  /** Segments read, ST included: SE01 is checked against it. */
+  count: number;
   failed: boolean;
+}
+
+/**
+ * What X12Reader hands on, in file order. A transaction is `begin`, its segments (ST first, SE last), then `end`; or
+ * `begin`, some segments, then an `error` naming it, after which nothing more of it comes: whatever was taken of it
+ * must be dropped. An error naming a transaction that had no `begin` (an ST outside a group) refuses it alone.
+ */
+export interface ReaderSink {
+  begin(header: TransactionHeader): void;
+  segment(segment: Segment): void;
+  /** After its SE: the envelope problems of the complete transaction (none, usually). */
+  end(envelopeErrors: X12Error[]): void;
+  error(item: ErrorItem): void;
 }
 
 const isAsciiAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -72,6 +88,8 @@ const countMismatch = (name: string, declared: number | undefined, actual: numbe
 };
 
 class Reader {
+  constructor(private readonly sink: ReaderSink) {}
+
   private buf = '';
   /** Next character to read in `buf`. */
   private pos = 0;
@@ -89,7 +107,6 @@ class Reader {
   private interchange: OpenInterchange | undefined;
   private group: OpenGroup | undefined;
   private tx: OpenTransaction | undefined;
-  private out: ReadItem[] = [];
 
   push(text: string): void {
     const keep = this.keep;
@@ -102,12 +119,6 @@ class Reader {
 
   end(): void {
     this.run(true);
-  }
-
-  take(): ReadItem[] {
-    const out = this.out;
-    this.out = [];
-    return out;
   }
 
   private run(atEnd: boolean): void {
@@ -220,6 +231,7 @@ class Reader {
     const delimiters = (this.interchange as OpenInterchange).delimiters;
     const terminator = delimiters.segment;
     const separator = delimiters.element;
+    const separatorCode = separator.charCodeAt(0);
     const buf = this.buf;
     const len = buf.length;
     let pos = this.pos;
@@ -240,7 +252,24 @@ class Reader {
       const end = buf.indexOf(terminator, pos);
       if (end < 0 ? len - pos > MAX_SEGMENT_LENGTH : end - pos > MAX_SEGMENT_LENGTH) return this.overlong(pos, separator);
       if (end < 0) break;
-      if (end > pos) this.segment(buf.slice(pos, end).split(separator), this.base + pos);
+      if (end > pos) {
+        // The id now; the elements only when someone reads them (a mapper skips most segments by their id). An id is
+        // 2-3 characters: its separator is looked for there, and only a segment that has none so soon is searched
+        // further (within itself: searching the rest of the text would make a long run of such segments quadratic).
+        let cut = -1;
+        for (let k = pos, limit = Math.min(end, pos + 4); k < limit; k++) {
+          if (buf.charCodeAt(k) === separatorCode) {
+            cut = k;
+            break;
+          }
+        }
+        if (cut < 0 && end - pos > 4) {
+          const at = buf.slice(pos, end).indexOf(separator);
+          if (at >= 0) cut = pos + at;
+        }
+        const whole = cut < 0;
+        this.segment(new ReadSegment(whole ? buf.slice(pos, end) : buf.slice(pos, cut), buf, whole ? -1 : cut + 1, end, separator, ++this.count, this.base + pos));
+      }
       pos = end + 1;
       if (this.mode !== 'interchange') {
         this.pos = this.keep = pos;
@@ -262,9 +291,8 @@ class Reader {
     return true;
   }
 
-  private segment(elements: string[], offset: number): void {
-    const id = elements[0] as string;
-    const seg: Segment = { id, elements, segmentNumber: ++this.count, offset };
+  private segment(seg: Segment): void {
+    const { id, offset } = seg;
     const tx = this.tx;
     if (!isSegmentId(id)) {
       const at = { segment: '', segmentNumber: seg.segmentNumber, offset };
@@ -274,12 +302,18 @@ class Reader {
     }
     if (tx !== undefined) {
       if (id === 'SE') {
-        if (!tx.failed) tx.segments.push(seg);
+        if (!tx.failed) {
+          tx.count++;
+          this.sink.segment(seg);
+        }
         this.closeTransaction(tx, seg);
         return;
       }
       if (id !== 'ST' && id !== 'GS' && id !== 'GE' && id !== 'IEA') {
-        if (!tx.failed) tx.segments.push(seg);
+        if (!tx.failed) {
+          tx.count++;
+          this.sink.segment(seg);
+        }
         return;
       }
       this.fail(tx, where(seg), `ST without SE before segment ${id}`);
@@ -329,31 +363,31 @@ class Reader {
       interchangeControlNumber: (this.interchange as OpenInterchange).controlNumber,
       groupControlNumber: group?.controlNumber ?? '',
     };
-    this.tx = { ref, segments: [st], failed: false };
-  }
-
-  private closeTransaction(tx: OpenTransaction, se: Segment): void {
-    this.tx = undefined;
-    if (tx.failed) return;
-    const group = this.group as OpenGroup;
+    this.tx = { ref, count: 1, failed: false };
+    // Without a group it is refused at once (envelope()): nothing of it is handed on.
+    if (group === undefined) return;
     const interchange = this.interchange as OpenInterchange;
-    const envelopeErrors: X12Error[] = [];
-    const counted = countMismatch('SE01', countOf(se.elements[1]), tx.segments.length, 'segments');
-    if (counted !== undefined) envelopeErrors.push({ ...where(se), reason: counted });
-    if ((se.elements[2] ?? '') !== tx.ref.controlNumber) envelopeErrors.push({ ...where(se), reason: 'SE02 does not match ST02' });
-    const transaction: Transaction = {
-      setId: tx.ref.setId,
-      controlNumber: tx.ref.controlNumber,
-      implementation: tx.ref.implementation,
+    this.sink.begin({
+      setId: ref.setId,
+      controlNumber: ref.controlNumber,
+      implementation: ref.implementation,
       functionalId: group.functionalId,
       interchangeControlNumber: interchange.controlNumber,
       groupControlNumber: group.controlNumber,
       interchangeVersion: interchange.version,
       delimiters: interchange.delimiters,
-      segments: tx.segments,
-      envelopeErrors,
-    };
-    this.out.push({ kind: 'transaction', transaction });
+    });
+    this.sink.segment(st);
+  }
+
+  private closeTransaction(tx: OpenTransaction, se: Segment): void {
+    this.tx = undefined;
+    if (tx.failed) return;
+    const envelopeErrors: X12Error[] = [];
+    const counted = countMismatch('SE01', countOf(se.elements[1]), tx.count, 'segments');
+    if (counted !== undefined) envelopeErrors.push({ ...where(se), reason: counted });
+    if ((se.elements[2] ?? '') !== tx.ref.controlNumber) envelopeErrors.push({ ...where(se), reason: 'SE02 does not match ST02' });
+    this.sink.end(envelopeErrors);
   }
 
   private closeGroup(group: OpenGroup, ge: Segment): void {
@@ -414,8 +448,7 @@ class Reader {
   private fail(tx: OpenTransaction, at: Where, reason: string): void {
     if (tx.failed) return;
     tx.failed = true;
-    tx.segments = [];
-    this.out.push({ kind: 'error', error: { ...at, reason }, transaction: tx.ref });
+    this.sink.error({ kind: 'error', error: { ...at, reason }, transaction: tx.ref });
   }
 
   private misplaced(at: Where, reason: string): void {
@@ -425,34 +458,141 @@ class Reader {
   }
 
   private error(at: Where, reason: string): void {
-    this.out.push({ kind: 'error', error: { segment: at.segment, segmentNumber: at.segmentNumber, offset: at.offset, reason } });
+    this.sink.error({ kind: 'error', error: { segment: at.segment, segmentNumber: at.segmentNumber, offset: at.offset, reason } });
   }
 }
 
 const where = (seg: Segment): Where => ({ segment: seg.id, segmentNumber: seg.segmentNumber, offset: seg.offset });
 
 /**
+ * A segment as read: its elements split from the text only when first asked for (by indexOf and slice within the
+ * segment's own text, which in V8 is a few times quicker than String.split), then kept.
+ */
+class ReadSegment implements Segment {
+  private split: string[] | undefined;
+
+  constructor(
+    readonly id: string,
+    /** The text the segment is in, its first element's start (-1: the id is all there is) and its end. */
+    private readonly text: string,
+    private readonly from: number,
+    private readonly end: number,
+    private readonly separator: string,
+    readonly segmentNumber: number,
+    readonly offset: number,
+  ) {}
+
+  get elements(): string[] {
+    if (this.split !== undefined) return this.split;
+    const out = [this.id];
+    if (this.from >= 0) {
+      // Within the segment's own text, so that no search runs past its end.
+      const own = this.text.slice(this.from, this.end);
+      const separator = this.separator;
+      let from = 0;
+      for (;;) {
+        const at = own.indexOf(separator, from);
+        if (at < 0) {
+          out.push(own.slice(from));
+          break;
+        }
+        out.push(own.slice(from, at));
+        from = at + 1;
+      }
+    }
+    this.split = out;
+    return out;
+  }
+}
+
+/**
+ * The streaming reader: text or byte chunks in (`push`, then `end`), each segment handed to the sink as soon as it is
+ * read (see ReaderSink). Bytes are decoded latin1 (one byte, one character: offsets are byte offsets), large chunks
+ * in pieces, so one 50 MB chunk does not become one 50 MB string.
+ */
+export class X12Reader {
+  private readonly reader: Reader;
+
+  constructor(sink: ReaderSink) {
+    this.reader = new Reader(sink);
+  }
+
+  push(chunk: Uint8Array | string): void {
+    if (typeof chunk === 'string') {
+      this.reader.push(chunk);
+      return;
+    }
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let start = 0; start < bytes.length; start += PIECE) this.reader.push(bytes.toString('latin1', start, Math.min(start + PIECE, bytes.length)));
+  }
+
+  end(): void {
+    this.reader.end();
+  }
+}
+
+/** A sink that gathers each transaction's segments and gives whole transactions (and errors) as ReadItems. */
+class Collector implements ReaderSink {
+  private items: ReadItem[] = [];
+  private header: TransactionHeader | undefined;
+  private segments: Segment[] = [];
+
+  begin(header: TransactionHeader): void {
+    this.header = header;
+    this.segments = [];
+  }
+
+  segment(segment: Segment): void {
+    // Plain data for whoever holds whole transactions (and compares them).
+    this.segments.push({ id: segment.id, elements: segment.elements, segmentNumber: segment.segmentNumber, offset: segment.offset });
+  }
+
+  end(envelopeErrors: X12Error[]): void {
+    const transaction: Transaction = { ...(this.header as TransactionHeader), segments: this.segments, envelopeErrors };
+    this.header = undefined;
+    this.segments = [];
+    this.items.push({ kind: 'transaction', transaction });
+  }
+
+  error(item: ErrorItem): void {
+    if (item.transaction) {
+      this.header = undefined;
+      this.segments = [];
+    }
+    this.items.push(item);
+  }
+
+  take(): ReadItem[] {
+    const items = this.items;
+    this.items = [];
+    return items;
+  }
+}
+
+/**
  * Reads X12 interchanges from byte chunks, yielding in file order each complete ST..SE transaction, or an error
- * item for what could not be read with certainty (see the policy at the top of this file).
+ * item for what could not be read with certainty (see the policy at the top of this file). It holds each transaction
+ * whole until its SE: for files of any size, X12Reader with a sink that holds nothing.
  */
 export async function* readX12(chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | Uint8Array | string): AsyncGenerator<ReadItem> {
-  const reader = new Reader();
+  const collector = new Collector();
+  const reader = new X12Reader(collector);
   // A lone buffer or string is one chunk, not an iterable of bytes or characters.
   const source = typeof chunks === 'string' || chunks instanceof Uint8Array ? [chunks] : chunks;
   for await (const chunk of source) {
     if (typeof chunk === 'string') {
       reader.push(chunk);
-      yield* reader.take();
+      yield* collector.take();
       continue;
     }
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (let start = 0; start < bytes.length; start += PIECE) {
-      reader.push(bytes.toString('latin1', start, Math.min(start + PIECE, bytes.length)));
-      yield* reader.take();
+      reader.push(bytes.subarray(start, Math.min(start + PIECE, bytes.length)));
+      yield* collector.take();
     }
   }
   reader.end();
-  yield* reader.take();
+  yield* collector.take();
 }
 
 /** Reads a whole file held in memory; for tests and mappers. */

@@ -30,8 +30,8 @@ export interface X12Error {
   readonly reason: string;
 }
 
-/** One complete ST..SE transaction set with its envelope, as the reader yields it. */
-export interface Transaction {
+/** What is known of a transaction set from its ST and its envelopes, before its segments. */
+export interface TransactionHeader {
   /** ST01: 835, 277, 999, 837, 276... */
   readonly setId: string;
   readonly controlNumber: string;
@@ -44,6 +44,10 @@ export interface Transaction {
   /** ISA12 (00501, 00401). */
   readonly interchangeVersion: string;
   readonly delimiters: Delimiters;
+}
+
+/** One complete ST..SE transaction set with its envelope, as the reader yields it. */
+export interface Transaction extends TransactionHeader {
   /** ST through SE, in order. */
   readonly segments: readonly Segment[];
   /** Envelope problems of a complete transaction (SE01 count, SE02 ≠ ST02, GE/IEA counts or control numbers). */
@@ -51,9 +55,13 @@ export interface Transaction {
 }
 
 /** What the reader yields, in file order: a whole transaction, or a part of the file that could not be read with certainty. */
-export type ReadItem =
-  | { readonly kind: 'transaction'; readonly transaction: Transaction }
-  | { readonly kind: 'error'; readonly error: X12Error; /** the transaction the error makes unreadable, when known */ readonly transaction?: Pick<Transaction, 'setId' | 'controlNumber' | 'interchangeControlNumber' | 'groupControlNumber' | 'implementation'> };
+export interface ErrorItem {
+  readonly kind: 'error';
+  readonly error: X12Error;
+  /** the transaction the error makes unreadable, when known */
+  readonly transaction?: Pick<Transaction, 'setId' | 'controlNumber' | 'interchangeControlNumber' | 'groupControlNumber' | 'implementation'>;
+}
+export type ReadItem = { readonly kind: 'transaction'; readonly transaction: Transaction } | ErrorItem;
 
 /** Splits an element into components with the interchange's component separator. */
 export const components = (element: string | undefined, delimiters: Delimiters): string[] => (element === undefined || element === '' ? [] : element.split(delimiters.component));

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { queues, visibilityTimeoutSeconds, x12Bucket } from '../../functions/shared/resources.js';
 import { buildApp, type FollowupApp } from '../../lib/app.js';
 import { loadConfig } from '../../lib/config.js';
+import { x12TempStorageMB } from '../../lib/x12-files.js';
 
 let built: FollowupApp;
 let stateful: Template;
@@ -141,6 +142,13 @@ describe('x12 queue and its consumer', () => {
     expect(text(env.INBOX_BUCKET)).toContain(ids.bucket);
     expect(text(env.INGEST_QUEUE_URL)).toContain(ids.ingestQueue);
     expect(env.TABLE_NAME).toBeDefined();
+  });
+
+  it('gives ingest-x12-file /tmp for a large file\'s report and pending claims, and bounded memory', () => {
+    const { fn } = consumer();
+    expect(fn.Properties.EphemeralStorage).toEqual({ Size: x12TempStorageMB });
+    expect(x12TempStorageMB).toBeGreaterThan(512);
+    expect(fn.Properties.MemorySize).toBe(1769);
   });
 
   it('consumes the x12 queue one file at a time, with partial batch failures', () => {

@@ -9,6 +9,7 @@ import { x12Bucket } from '../../functions/shared/resources.js';
 import { ClaimStore } from '../../functions/store/claim-store.js';
 import { X12FileStore } from '../../functions/store/x12-file-store.js';
 import type { FileReport } from '../../functions/x12/file-report.js';
+import { spillAfterUnits, spillFiles } from '../../functions/services/x12-spill.js';
 import { remitEventIdOf } from '../../functions/x12/map-835.js';
 import type { Report835 } from '../../functions/x12/map-transaction.js';
 import { startApiServer, stopServer } from '../../local/api-server.js';
@@ -309,6 +310,36 @@ describe('X12 files through the inbox', () => {
     expect(remittances.map((r) => [r.traceNumber, r.status])).toEqual(expect.arrayContaining([[trace, 'accepted'], [`${trace}U`, 'refused']]));
     // A refused remittance applied nothing: the claim links only the accepted one.
     expect((await files().claimRemittances(tenant, claimId)).map((l) => l.traceNumber)).toEqual([trace]);
+  });
+
+  it('refuses a giant unbalanced 835 whole: its claims spill to a temp file, nothing is sent, no temp file is left', async () => {
+    // One transaction of more claims than are held in memory (their units go to a temp file until its SE): 3,000 claims
+    // each paid 120.50, and BPR02 one cent short.
+    const claims = spillAfterUnits + 1_000;
+    const loops = Array.from({ length: claims }, (_, i) => `LX*${i + 1}~CLP*${claimId}-${i + 1}*1*150.5*120.5**12*PCN-${i + 1}~SVC*HC:99214:25*150.5*120.5**1~CAS*CO*45*30`).join('~');
+    const paid = claims * 12_050 - 1;
+    const giant = interchange(
+      controlNumber(),
+      'HP',
+      '005010X221A1',
+      '835',
+      `BPR*I*${Math.floor(paid / 100)}.${String(paid % 100).padStart(2, '0')}*C*ACH************20261020~TRN*1*${trace}G*1512345678~DTM*405*20261019~N1*PR*ACME HEALTH~REF*2U*ACME1~N1*PE*GOOD CLINIC*XX*1234567893~${loops}`,
+    );
+    const { messageId } = await inbox.put(tenant, 'remit-giant-unbalanced.835', giant);
+    const report = await reportInBucket(tenant, giant);
+    await handled(messageId);
+    await drained('ingest');
+    const t = report.transactions[0] as Report835;
+    expect(report.status).toBe('refused');
+    expect(t).toMatchObject({ type: '835', status: 'refused', balanced: false, imbalanceCents: -1, reason: expect.stringContaining('does not balance') });
+    expect(t.claims).toHaveLength(claims);
+    expect(t.claims.every((c) => c.eventType === null && c.refused === 'transaction refused: it does not balance')).toBe(true);
+    // Not one of its claims' events was sent.
+    for (let position = 1; position <= claims; position++) expect(deliveries.attempts.has(remitEventIdOf(t.paymentKey, position))).toBe(false);
+    expect(await files().report(tenant, sha256(giant))).toMatchObject({ status: 'refused', eventCount: 0, refusedTransactionCount: 1 });
+    // The report is too large for the table's item: it is in the bucket only.
+    expect((await files().report(tenant, sha256(giant)))?.report).toBeUndefined();
+    expect(spillFiles()).toEqual([]);
   });
 
   it("ignores S3's test event and notifications outside the inbox", async () => {

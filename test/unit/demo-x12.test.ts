@@ -140,4 +140,24 @@ describe('the demo X12 writer', () => {
     expect(read835.report.transactions[0]).toMatchObject({ status: 'accepted', handlingCode: 'H', paymentCents: 0, balanced: true, traceNumber: 'T1', payer: { id: 'acme', name: 'Acme' } });
     expect(read835.events.map(carried)).toEqual([carried(denied)]);
   });
+
+  it('writes a dependent under the insured (2000C under 2000B), and the mapper reads both back', async () => {
+    const base = claims.find((events) => events[0]!.type === 'claim.submitted')![0] as Submitted;
+    const child: Submitted = { ...base, payload: { ...base.payload, claimId: 'WRITER-DEP', subscriber: { lastName: 'Parentname', firstName: 'Pat' } } };
+    const written = write837P([child, { ...base, payload: { ...base.payload, claimId: 'WRITER-SELF' } }], { controlNumber: 7, sender: 'S', receiver: 'R', createdOn: '2026-10-05', practiceName: 'P' });
+    // HL 1 the provider; the dependent's claim takes HL 2 (its insured) and HL 3 (the patient); the other claim HL 4.
+    expect(written).toMatch(/HL\*2\*1\*22\*1~\s*SBR\*P\*\*/);
+    expect(written).toMatch(/HL\*3\*2\*23\*0~\s*PAT\*19~\s*NM1\*QC\*1\*/);
+    expect(written).toMatch(/HL\*4\*1\*22\*0~/);
+    const { report, events } = await read('dep.837', written);
+    expect(report.status).toBe('accepted');
+    const [dependent, self] = events as Submitted[];
+    // The patient's own name and birth date, the insured's member id (the account number an 837 gives is the claim
+    // id); the insured named as the subscriber.
+    const { accountNumber: _, ...patient } = base.payload.patient;
+    expect(dependent!.payload).toMatchObject({ claimId: 'WRITER-DEP', patient: { ...patient, accountNumber: 'WRITER-DEP' }, subscriber: { lastName: 'Parentname', firstName: 'Pat' } });
+    expect(self!.payload.claimId).toBe('WRITER-SELF');
+    expect(self!.payload.subscriber).toBeUndefined();
+    expect(JSON.stringify(report)).not.toMatch(/Parentname/);
+  });
 });
