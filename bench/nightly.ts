@@ -3,7 +3,7 @@
 // all in one run. Last line: one JSON object with the figures and ratios.
 import '../local/quiet-warnings.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand, type PutCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { addDays } from '../functions/domain/calendar.js';
@@ -93,8 +93,9 @@ const measureNight = async (start: Parameters<typeof runNight>[0], tenantId: str
 
 /**
  * The same reads (index pages, batched work-item reads) and the same writes, with no logic between: as many
- * work-item writes as the night made, each in a transaction with an ADD on a queue-totals slice as the store does,
- * and the rest (aging buckets, retired claims) as single conditional writes.
+ * work-item writes as the night made, in transactions with ADDs on a queue-totals slice's near and far items as the
+ * store does on a first night (the writes of one moment grouped, as its group commit does), and the rest (aging
+ * buckets, retired claims) as single conditional writes.
  */
 const rawNightSeconds = async (tenantId: string, writes: number, workItemWrites: number, claims: number): Promise<number> => {
   const index = tableDesign.indexes.openClaimsByShard;
@@ -105,6 +106,53 @@ const rawNightSeconds = async (tenantId: string, writes: number, workItemWrites:
   const began = performance.now();
   await Promise.all(
     Array.from({ length: shardCount }, async (_, shard) => {
+      // As the store's group commit: the transactional writes of one moment go together, up to 25 work items and
+      // one ADD per totals item with their amounts summed. A first night's slices have no window yet: the count and
+      // dollars go to the near item, the dated counters to the far one, on the condition that the window is still absent.
+      const waiting: Array<{ put: PutCommandInput; slice: number; done: (error?: unknown) => void }> = [];
+      let scheduled = false;
+      const flush = (): void => {
+        scheduled = false;
+        const all = waiting.splice(0);
+        for (let g = 0; g < all.length; g += 25) {
+          const group = all.slice(g, g + 25);
+          const bySlice = new Map<number, number>();
+          for (const entry of group) bySlice.set(entry.slice, (bySlice.get(entry.slice) ?? 0) + 1);
+          const totals = [...bySlice].flatMap(([slice, k]): NonNullable<TransactWriteCommandInput['TransactItems']> => [
+            {
+              Update: {
+                TableName: T,
+                Key: queueTotalsKey('raw', 'denials', slice, 'near'),
+                UpdateExpression: 'ADD #rev :one, #count :k, #dollars :dollars',
+                ExpressionAttributeNames: { '#rev': 'rev', '#count': 'count', '#dollars': 'dollarsCents' },
+                ExpressionAttributeValues: { ':one': 1, ':k': k, ':dollars': 12_500 * k },
+              },
+            },
+            {
+              Update: {
+                TableName: T,
+                Key: queueTotalsKey('raw', 'denials', slice, 'far'),
+                UpdateExpression: 'ADD #rev :one, #opened :k, #due :k, #overdue :k',
+                ConditionExpression: 'attribute_not_exists(#nt) AND attribute_not_exists(#ot)',
+                ExpressionAttributeNames: { '#rev': 'rev', '#opened': `o_${night}`, '#due': `d_${addDays(night, 30)}`, '#overdue': `v_${addDays(night, 7)}`, '#nt': 'nearThrough', '#ot': 'openedThrough' },
+                ExpressionAttributeValues: { ':one': 1, ':k': k },
+              },
+            },
+          ]);
+          void client.send(new TransactWriteCommand({ TransactItems: [...group.map((entry) => ({ Put: entry.put })), ...totals] })).then(
+            () => group.forEach((entry) => entry.done()),
+            (error: unknown) => group.forEach((entry) => entry.done(error)),
+          );
+        }
+      };
+      const grouped = (put: PutCommandInput, slice: number): Promise<void> =>
+        new Promise((resolve, reject) => {
+          waiting.push({ put, slice, done: (error) => (error ? reject(error) : resolve()) });
+          if (!scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+          }
+        });
       let cursor: Record<string, unknown> | undefined;
       do {
         const page = await client.send(
@@ -150,22 +198,7 @@ const rawNightSeconds = async (tenantId: string, writes: number, workItemWrites:
                 await client.send(new PutCommand(put));
                 continue;
               }
-              await client.send(
-                new TransactWriteCommand({
-                  TransactItems: [
-                    { Put: put },
-                    {
-                      Update: {
-                        TableName: T,
-                        Key: queueTotalsKey('raw', 'denials', shardOf(`${shard}-${n}`, queueTotalSlices)),
-                        UpdateExpression: 'SET #kind = :kind, #queue = :queue ADD #rev :one, #count :one, #dollars :dollars, #opened :one, #due :one',
-                        ExpressionAttributeNames: { '#kind': 'kind', '#queue': 'queue', '#rev': 'rev', '#count': 'count', '#dollars': 'dollarsCents', '#opened': `o_${night}`, '#due': `d_${addDays(night, 30)}` },
-                        ExpressionAttributeValues: { ':kind': 'queue-totals', ':queue': 'denials', ':one': 1, ':dollars': 12_500 },
-                      },
-                    },
-                  ],
-                }),
-              );
+              await grouped(put, shardOf(`${shard}-${n}`, queueTotalSlices));
             }
           }),
         );

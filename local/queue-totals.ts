@@ -1,7 +1,9 @@
 // `npm run queue-totals -- --tenant <id> [--table <name>]`: recounts a tenant's queue totals (what GET /queues reads)
-// from its queue indexes, for data written before the totals existed. Run it while the tenant is quiet.
+// from its queue indexes, for data written before the totals existed or before their near and far items (the upgrade
+// replaces the older slice items). Run it while the tenant is quiet.
 import './quiet-warnings.js';
 import { parseArgs } from 'node:util';
+import { localDateAt } from '../functions/domain/calendar.js';
 import { WorkItemStore } from '../functions/store/work-item-store.js';
 import { loadConfig } from '../lib/config.js';
 import { connectTable } from './connect.js';
@@ -15,7 +17,7 @@ if (!tenant) {
 }
 const connection = await connectTable(args.table);
 try {
-  const { slices, items } = await new WorkItemStore(connection.client, connection.tableName).rebuildQueueTotals(tenant.id);
+  const { slices, items } = await new WorkItemStore(connection.client, connection.tableName).rebuildQueueTotals(tenant.id, { today: localDateAt(new Date().toISOString(), tenant.timeZone) });
   console.log(`Queue totals of ${tenant.id} in ${connection.description} recounted: ${items} open work items in ${slices} slices.`);
 } finally {
   await connection.close();

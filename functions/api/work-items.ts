@@ -1,5 +1,6 @@
 // Routes of the follow-up work: ranked listings with cursors, leasing the next item, renewing, releasing, reassigning.
 import { claimId } from '../domain/claim-events.js';
+import { leaseEnd } from '../domain/queue-totals.js';
 import { isOnRoster } from '../domain/tenant-settings.js';
 import { ActionRefused } from '../services/claim-actions.js';
 import { defaultLeaseMinutes, takeNext } from '../services/work-leases.js';
@@ -89,7 +90,7 @@ export const workItemRoutes: readonly Route[] = [
       const item = await deps.workItems.get(tenant, params.claimId);
       if (!item) throw notFound();
       const now = new Date();
-      const until = new Date(now.getTime() + defaultLeaseMinutes * 60_000).toISOString();
+      const until = leaseEnd(now, defaultLeaseMinutes);
       if (item.leasedBy !== caller.userId || !(await deps.workItems.lease(item, caller.userId, now.toISOString(), until))) throw notYourLease();
       return json(200, presentWorkItem(deps, { ...item, leasedBy: caller.userId, leaseExpiresAt: until }));
     },

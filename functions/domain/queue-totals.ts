@@ -1,6 +1,13 @@
 // Per-queue totals of open work (count, dollars, counters by opened date, due date and lease expiry): what one work
 // item adds to them, how one write moves them, and how the stored counters sum up to GET /queues' figures.
-import { addDays, type CalendarDate } from './calendar.js';
+//
+// Each slice of a queue's totals is two items: the near item GET /queues reads, kept small, and the far item it does
+// not read. The near item holds the count, the dollars, the leases, the oldest opened dates, and the due and overdue
+// counters today's figures need; the far item holds the dates further off. Which item a dated counter lives in is
+// decided by the slice's window (stored on both items, moved forward once a night, never back): a writer places its
+// counters by the window it believes, on the condition that the window is still that one. Due and overdue counters
+// the reader only ever sums in full (dates already passed the night folded them at) are folded into one counter each.
+import { addDays, daysBetween, type CalendarDate } from './calendar.js';
 
 /** What of an open work item the totals count; `leaseExpiresAt` only while someone holds a lease on it. */
 export interface TotalsView {
@@ -19,6 +26,13 @@ export const dueCounter = (on: CalendarDate): string => `d_${on}`;
 export const overdueCounter = (since: CalendarDate): string => `v_${since}`;
 /** Leases by expiry in whole epoch seconds, rounded up: a lease counts until its last second is over. */
 export const leaseCounter = (expiresAt: string): string => `l_${Math.ceil(Date.parse(expiresAt) / 1000)}`;
+
+/**
+ * When a lease taken at `now` for `minutes` ends: on the next whole minute (a lease lasts its length plus under a
+ * minute). No lease ends mid-minute, so the totals keep one lease counter per minute of expiry and the leased figure
+ * is still exact to the second; the near item GET /queues reads stays small however many billers lease at once.
+ */
+export const leaseEnd = (now: Date, minutes: number): string => new Date(Math.ceil((now.getTime() + minutes * 60_000) / 60_000) * 60_000).toISOString();
 
 /** Counter changes per queue: attribute → amount to ADD. */
 export type TotalsDelta = Map<string, Record<string, number>>;
@@ -73,9 +87,173 @@ export interface QueueFigures {
 
 export const nearDeadlineDays = 14;
 
+/** Days the near item serves GET /queues alone after a night moved its window: nights that fail for longer cost a second read, never a wrong figure. */
+export const windowMarginDays = 3;
+/** Opened dates the night keeps in the near item (the oldest of the slice): enough that a day's closures rarely use them all up. */
+export const oldestDatesKept = 4;
+
+/** Due counters folded into one (every due date up to `foldedThrough` + 14) and overdue counters folded into one (before `foldedThrough`). */
+export const dueFolded = 'dueFolded';
+export const overdueFolded = 'overdueFolded';
+
 /**
- * Sums stored slice items (each `{queue, count, dollarsCents, o_…, d_…, l_…}`) into each queue's figures: the oldest
- * opened date with a positive count, due dates up to today + 14, leases expiring after `now`.
+ * Where a slice's counters live. Near: opened dates up to `openedThrough`, due dates up to `nearThrough` + 14,
+ * overdue dates before `nearThrough`; the rest is far. Absent (null): every dated counter is far.
+ */
+export interface SliceWindow {
+  readonly nearThrough: CalendarDate | null;
+  readonly openedThrough: CalendarDate | null;
+}
+
+export const noWindow: SliceWindow = { nearThrough: null, openedThrough: null };
+
+/** The window a stored slice item carries. */
+export const windowOf = (item: Readonly<Record<string, unknown>> | undefined): SliceWindow => ({
+  nearThrough: typeof item?.nearThrough === 'string' ? item.nearThrough : null,
+  openedThrough: typeof item?.openedThrough === 'string' ? item.openedThrough : null,
+});
+
+export const sameWindow = (a: SliceWindow, b: SliceWindow): boolean => a.nearThrough === b.nearThrough && a.openedThrough === b.openedThrough;
+
+/** Whether a counter lives in the near item under `window` (count, dollars, leases and folded counters always do). */
+export const isNear = (name: string, window: SliceWindow): boolean => {
+  const date = name.slice(2);
+  if (name.startsWith('o_')) return window.openedThrough !== null && date <= window.openedThrough;
+  if (name.startsWith('d_')) return window.nearThrough !== null && date <= addDays(window.nearThrough, nearDeadlineDays);
+  if (name.startsWith('v_')) return window.nearThrough !== null && date < window.nearThrough;
+  return true;
+};
+
+/** Whether a counter's place depends on the window (so a write of it is conditional on the window it believed). */
+export const isDated = (name: string): boolean => /^[odv]_/.test(name);
+
+/** A queue's counter changes split between its near and far item by `window`. */
+export const splitCounters = (counters: Readonly<Record<string, number>>, window: SliceWindow): { near: Record<string, number>; far: Record<string, number> } => {
+  const near: Record<string, number> = {};
+  const far: Record<string, number> = {};
+  for (const [name, amount] of Object.entries(counters)) (isNear(name, window) ? near : far)[name] = amount;
+  return { near, far };
+};
+
+const countersOf = (item: Readonly<Record<string, unknown>> | undefined): Array<[string, number]> =>
+  Object.entries(item ?? {}).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && isDated(entry[0]));
+
+/**
+ * Whether GET /queues needs the far item too for `today`: when the window does not reach today (the nights stopped,
+ * or never moved it), or when the near item counts open items but none of their opened dates (all closed since).
+ */
+export const needsFar = (near: Readonly<Record<string, unknown>>, today: CalendarDate): boolean => {
+  const { nearThrough } = windowOf(near);
+  if (nearThrough === null || today > nearThrough) return true;
+  return Number(near.count ?? 0) > 0 && !countersOf(near).some(([name, value]) => name.startsWith('o_') && value > 0);
+};
+
+/**
+ * What the night does to a slice on `asOf` (a date not after any reader's today): the window moves on to cover
+ * `windowMarginDays` more days and the `oldestDatesKept` oldest opened dates; the far counters it now covers move
+ * near; and the near due and overdue counters every reader now sums in full fold into one each. Nothing when the
+ * slice already is so.
+ */
+export interface SliceAdvance {
+  readonly window: SliceWindow;
+  readonly foldedThrough: CalendarDate;
+  /** Far counters to move near, as read (removed from far on the condition it is unchanged). */
+  readonly moved: Record<string, number>;
+  /** The moved counters that stay counters of their own near (the others fold at once). */
+  readonly movedNear: Record<string, number>;
+  /** Near counters to fold, as read (removed on the condition each is unchanged). */
+  readonly folded: Record<string, number>;
+  /** What the fold adds to `dueFolded` and `overdueFolded` (moved counters that fold at once go there, not near). */
+  readonly dueFoldedAdd: number;
+  readonly overdueFoldedAdd: number;
+}
+
+/** Whether a due or overdue counter is one every reader on or after `foldedThrough` sums whole (so it may fold). */
+export const foldsAt = (name: string, foldedThrough: CalendarDate): boolean =>
+  (name.startsWith('d_') && name.slice(2) <= addDays(foldedThrough, nearDeadlineDays)) || (name.startsWith('v_') && name.slice(2) < foldedThrough);
+
+export const sliceAdvance = (near: Readonly<Record<string, unknown>> | undefined, far: Readonly<Record<string, unknown>> | undefined, asOf: CalendarDate): SliceAdvance | undefined => {
+  const current = windowOf(near);
+  const wanted = addDays(asOf, windowMarginDays);
+  const nearThrough = current.nearThrough === null || current.nearThrough < wanted ? wanted : current.nearThrough;
+  const previousFold = typeof near?.foldedThrough === 'string' ? near.foldedThrough : null;
+  const foldedThrough = previousFold === null || previousFold < asOf ? asOf : previousFold;
+  // The oldest opened dates: those near with items, then as many far ones as make up `oldestDatesKept`.
+  const nearOpened = countersOf(near).filter(([name, value]) => name.startsWith('o_') && value > 0).length;
+  const farOpened = countersOf(far).filter(([name, value]) => name.startsWith('o_') && value > 0).map(([name]) => name.slice(2)).sort();
+  const reach = farOpened.slice(0, Math.max(0, oldestDatesKept - nearOpened)).at(-1);
+  const openedThrough = reach !== undefined && (current.openedThrough === null || reach > current.openedThrough) ? reach : current.openedThrough;
+  const window: SliceWindow = { nearThrough, openedThrough };
+  const folds = (name: string): boolean => foldsAt(name, foldedThrough);
+  const moved: Record<string, number> = {};
+  const movedNear: Record<string, number> = {};
+  const folded: Record<string, number> = {};
+  let dueFoldedAdd = 0;
+  let overdueFoldedAdd = 0;
+  const fold = (name: string, value: number): void => {
+    if (name.startsWith('d_')) dueFoldedAdd += value;
+    else overdueFoldedAdd += value;
+  };
+  for (const [name, value] of countersOf(far)) {
+    if (!isNear(name, window)) continue;
+    moved[name] = value;
+    if (folds(name)) fold(name, value);
+    else movedNear[name] = value;
+  }
+  for (const [name, value] of countersOf(near)) {
+    if (!folds(name)) continue;
+    folded[name] = value;
+    fold(name, value);
+  }
+  const unchanged = sameWindow(window, current) && foldedThrough === previousFold && Object.keys(moved).length === 0 && Object.keys(folded).length === 0;
+  return unchanged ? undefined : { window, foldedThrough, moved, movedNear, folded, dueFoldedAdd, overdueFoldedAdd };
+};
+
+/** Counters one night's step of a slice moves or folds at most: each is a placeholder or two in its expressions (4 KB each). */
+export const maxStepCounters = 100;
+
+const stepSize = (step: SliceAdvance | undefined): number => (step ? Object.keys(step.moved).length + Object.keys(step.folded).length : 0);
+
+/**
+ * The night's step on `asOf` in pieces of at most `limit` counters: the step itself when it fits, else the step on
+ * the latest earlier date that fits (nights missed for months, or a slice never stepped, have many dates to move
+ * and fold). Every earlier date is before any reader's today too, so each piece leaves a slice any reader can use;
+ * the night steps again until the step on `asOf` is done. Undefined: nothing to do.
+ */
+export const boundedAdvance = (near: Readonly<Record<string, unknown>> | undefined, far: Readonly<Record<string, unknown>> | undefined, asOf: CalendarDate, limit = maxStepCounters): { step: SliceAdvance; asOf: CalendarDate } | undefined => {
+  const full = sliceAdvance(near, far, asOf);
+  if (!full || stepSize(full) <= limit) return full && { step: full, asOf };
+  // The earliest useful date: the last fold, or (never stepped) before every dated counter's reach.
+  const dates = [...countersOf(near), ...countersOf(far)].map(([name]) => name.slice(2)).sort();
+  const lowest = typeof near?.foldedThrough === 'string' ? near.foldedThrough : addDays(dates[0] ?? asOf, -(nearDeadlineDays + windowMarginDays + 1));
+  let [fits, tooBig] = [Math.min(0, daysBetween(asOf, lowest)), 0];
+  while (tooBig - fits > 1) {
+    const mid = Math.floor((fits + tooBig) / 2);
+    if (stepSize(sliceAdvance(near, far, addDays(asOf, mid))) <= limit) fits = mid;
+    else tooBig = mid;
+  }
+  const on = addDays(asOf, fits);
+  const step = sliceAdvance(near, far, on);
+  // Nothing fits before the big step (so many counters on one date cannot be): take it whole.
+  return step ? { step, asOf: on } : { step: full, asOf };
+};
+
+/**
+ * A slice recounted from scratch on `asOf`: its counters split into near and far as a night on `asOf` would leave
+ * them (the window moved, the oldest opened dates near, the passed due and overdue dates folded).
+ */
+export const recountedSlice = (counters: Readonly<Record<string, number>>, asOf: CalendarDate): { window: SliceWindow; foldedThrough: CalendarDate; near: Record<string, number>; far: Record<string, number> } => {
+  const advance = sliceAdvance(undefined, counters, asOf)!;
+  const { near, far } = splitCounters(counters, advance.window);
+  for (const name of Object.keys(advance.moved)) if (foldsAt(name, advance.foldedThrough)) delete near[name];
+  return { window: advance.window, foldedThrough: advance.foldedThrough, near: { ...near, [dueFolded]: advance.dueFoldedAdd, [overdueFolded]: advance.overdueFoldedAdd }, far };
+};
+
+/**
+ * Sums stored slice items (each `{queue, count, dollarsCents, o_…, d_…, v_…, l_…}`, near items with their far ones
+ * where `needsFar` says so) into each queue's figures: the oldest opened date with a positive count, due dates up to
+ * today + 14, overdue dates before today, leases expiring after `now`, and the folded counters whole (they hold dates
+ * every reader counts).
  */
 export const sumQueueTotals = (slices: ReadonlyArray<Record<string, unknown>>, today: CalendarDate, now: Date): Map<string, QueueFigures> => {
   const byQueue = new Map<string, Record<string, number>>();
@@ -83,7 +261,7 @@ export const sumQueueTotals = (slices: ReadonlyArray<Record<string, unknown>>, t
     const queue = String(slice.queue);
     const counters = byQueue.get(queue) ?? {};
     for (const [name, value] of Object.entries(slice)) {
-      if (typeof value === 'number' && (name === 'count' || name === 'dollarsCents' || /^[odlv]_/.test(name))) counters[name] = (counters[name] ?? 0) + value;
+      if (typeof value === 'number' && (name === 'count' || name === 'dollarsCents' || name === dueFolded || name === overdueFolded || /^[odlv]_/.test(name))) counters[name] = (counters[name] ?? 0) + value;
     }
     byQueue.set(queue, counters);
   }
@@ -92,9 +270,9 @@ export const sumQueueTotals = (slices: ReadonlyArray<Record<string, unknown>>, t
   const figures = new Map<string, QueueFigures>();
   for (const [queue, counters] of byQueue) {
     let oldestOpenedOn: CalendarDate | null = null;
-    let nearDeadline = 0;
+    let nearDeadline = counters[dueFolded] ?? 0;
     let leased = 0;
-    let overdue = 0;
+    let overdue = counters[overdueFolded] ?? 0;
     for (const [name, value] of Object.entries(counters)) {
       const key = name.slice(2);
       if (name.startsWith('o_') && value > 0 && (oldestOpenedOn === null || key < oldestOpenedOn)) oldestOpenedOn = key;

@@ -64,12 +64,18 @@ export const startNightlyRun = async (deps: NightlyDeps, trigger: NightlyTrigger
     attempt,
     counts: {},
   }));
-  await sendMessages(deps.sqs, deps.agingQueueUrl, shards);
-  // Once per tenant and night, while the shards work: counters the queue totals no longer need. Each removal is
-  // conditional, so it is safe beside the night's writes; a failure leaves them for tomorrow and fails nothing.
-  if (outcome === 'started') {
-    await deps.workItems.pruneQueueTotals(trigger.tenantId, new Date(now)).catch((error: unknown) => logger.warn('queue totals not pruned', { tenantId: trigger.tenantId, error: (error as Error).name }));
+  // Once per tenant and night, before the shards write: the queue totals drop counters they no longer need, and each
+  // slice's window moves on to tonight (at most the tenant's today, so no reader is before it). Each step is
+  // conditional, so it is safe beside the day's writes; a failure leaves it for tomorrow (GET /queues then reads the
+  // far items too, still exact) and fails nothing.
+  if (outcome !== 'resumed') {
+    const asOf = [runDate, localDateAt(now, trigger.timeZone)].sort()[0]!;
+    await deps.workItems
+      .pruneQueueTotals(trigger.tenantId, new Date(now))
+      .then(() => deps.workItems.advanceQueueTotals(trigger.tenantId, asOf))
+      .catch((error: unknown) => logger.warn('queue totals not advanced', { tenantId: trigger.tenantId, error: (error as Error).name }));
   }
+  await sendMessages(deps.sqs, deps.agingQueueUrl, shards);
   return { runDate, outcome };
 };
 

@@ -1,5 +1,6 @@
 // Taking work: the highest-ranked available item among a biller's own and the pool, leased so that no colleague
 // gets the same claim; leases expire on their own and can be renewed or given back.
+import { leaseEnd } from '../domain/queue-totals.js';
 import type { WorkItem, WorkItemStore } from '../store/work-item-store.js';
 import { logger } from '../shared/observability.js';
 
@@ -26,7 +27,8 @@ const byRank = (a: WorkItem, b: WorkItem): number => b.priority - a.priority || 
  * and the other moves on to the next. Returns undefined when nothing is available.
  */
 export const takeNext = async (store: WorkItemStore, options: TakeOptions): Promise<WorkItem | undefined> => {
-  const until = new Date(options.now.getTime() + (options.leaseMinutes ?? defaultLeaseMinutes) * 60_000).toISOString();
+  // Leases end on a whole minute (the queue totals count them by minute of expiry).
+  const until = leaseEnd(options.now, options.leaseMinutes ?? defaultLeaseMinutes);
   const sources = options.tenants.flatMap((tenantId) => [`biller:${options.userId}`, 'pool'].map((assignee) => ({ tenantId, assignee, cursor: undefined as Record<string, unknown> | undefined, done: false })));
   const pageSize = 25;
   for (;;) {

@@ -140,13 +140,17 @@ export const kpiDayKey = (tenantId: string, date: string, slice: number) => ({
 });
 
 /**
- * One slice of a tenant's totals of a follow-up queue (count, dollars, counters by date): every queue and slice in one
- * partition, so GET /queues reads them in one query. Without `queue`: the partition alone.
+ * One item of a slice of a tenant's totals of a follow-up queue: the near item GET /queues reads, or the far item
+ * it reads only when the near one does not suffice. Every queue and slice in one partition, near items first, so
+ * GET /queues reads them in one query. Without `queue`: the partition and the part's prefix.
  */
-export const queueTotalsKey = (tenantId: string, queue = '', slice?: number) => ({
+export const queueTotalsKey = (tenantId: string, queue = '', slice?: number, part: 'near' | 'far' = 'near') => ({
   [tableDesign.partitionKey]: `${tenantPrefix(tenantId)}#QUEUETOTALS`,
-  [tableDesign.sortKey]: slice === undefined ? queue : `${queue}#${String(slice).padStart(2, '0')}`,
+  [tableDesign.sortKey]: `${part === 'near' ? 'NEAR' : 'FAR'}#${slice === undefined ? queue : `${queue}#${String(slice).padStart(2, '0')}`}`,
 });
+
+/** The queue a totals item counts, from its sort key (`NEAR#<queue>#<slice>` or `FAR#…`): the item does not repeat it. */
+export const queueOfTotalsKey = (sortKey: string): string => sortKey.slice(sortKey.indexOf('#') + 1, sortKey.lastIndexOf('#'));
 
 /**
  * Where a claim is found by one of its values (a payer claim number, a patient account number, a last name with a

@@ -16,7 +16,28 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CalendarDate } from '../domain/calendar.js';
-import { contribution, prunableCounters, sumQueueTotals, totalsDelta, type QueueFigures, type TotalsDelta, type TotalsView } from '../domain/queue-totals.js';
+import {
+  boundedAdvance,
+  contribution,
+  dueFolded,
+  isDated,
+  maxStepCounters,
+  needsFar,
+  noWindow,
+  overdueFolded,
+  prunableCounters,
+  recountedSlice,
+  sameWindow,
+  splitCounters,
+  sumQueueTotals,
+  totalsDelta,
+  windowOf,
+  type QueueFigures,
+  type SliceAdvance,
+  type SliceWindow,
+  type TotalsDelta,
+  type TotalsView,
+} from '../domain/queue-totals.js';
 import { overdueSince } from '../domain/overdue.js';
 import { shardOf } from '../domain/shards.js';
 import { followUpQueues, type FollowUpQueue } from '../domain/tenant-settings.js';
@@ -24,7 +45,7 @@ import type { Reason, WorkItemMarks, WorkItemPlan, WriteOffRequest } from '../do
 import { TransientError } from '../shared/errors.js';
 import { tableDesign } from '../shared/resources.js';
 import { batchGet, forEachItem, isConditionFailure } from './dynamo-helpers.js';
-import { assigneeIndexKey, queueIndexKey, queueTotalsKey, workItemKey } from './keys.js';
+import { assigneeIndexKey, queueIndexKey, queueOfTotalsKey, queueTotalsKey, workItemKey } from './keys.js';
 
 /** A claim's work item: the nightly run's plan for it, and what billers and managers set on it. */
 export interface WorkItem extends WorkItemPlan {
@@ -114,15 +135,47 @@ const canonical = (value: unknown): string =>
 export const samePlan = (item: WorkItem, plan: WorkItemPlan): boolean =>
   item.status === 'open' && planFields.every((field) => (field === 'assignee' && item.assignedManually) || canonical(item[field]) === canonical(plan[field]));
 
-/** Slices of a queue's totals: a claim always adds to the same one, and a busy queue's writes spread over 16 items. */
-export const queueTotalSlices = 16;
+/**
+ * Slices of a queue's totals (a claim always adds to the same one): one. GET /queues reads every slice's near item,
+ * and DynamoDB Local's cost follows the attributes read: measured on bench:api, 4 slices (28 near items, 363
+ * attributes) gave a GET /queues p99 2.55× one GetItem's, 1 slice (7 items, 98 attributes) 1.68×. The contention
+ * slices would spread is taken off by the group commit instead (see `commit`): the night's writers share one update
+ * of a queue's totals item per group of up to 25 work items. Raise it only with the reads measured again.
+ */
+export const queueTotalSlices = 1;
+
+/**
+ * The slice whose near item holds a queue's lease counters (with more than one slice): leases are the API's writes
+ * (a few billers at a time, not the night's writers), and one item of them per queue keeps GET /queues small (a
+ * counter per minute of expiry per queue, not per slice).
+ */
+const leaseSlice = 0;
+const isLeaseCounter = (name: string): boolean => name.startsWith('l_');
 
 /** Tries of a write whose transaction met another on a busy totals slice, before it counts as a lost race. */
 const conflictTries = 8;
 /** Tries of a write whose condition failed on what the caller read, re-read each time it may still apply. */
 const staleTries = 4;
+/** Tries of a write that placed its counters by a slice window the night has moved since (each try learns the new one). */
+const windowTries = 4;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** A work item's write with its totals delta, waiting to go in the next group. */
+interface PendingCommit {
+  readonly tenantId: string;
+  readonly claimId: string;
+  readonly write: WorkWrite;
+  readonly delta: TotalsDelta;
+  conflicts: number;
+  moved: number;
+  readonly resolve: (outcome: 'done' | { readonly current: WorkItem | undefined }) => void;
+  readonly reject: (error: unknown) => void;
+}
+/**
+ * Work items a group commit writes at most, with their totals: 25 items, and one update per totals item they touch
+ * (7 queues × near, far and the lease slice at most), within a transaction's 100 actions and each expression's 4 KB.
+ */
+const groupLimit = 25;
 /** The work item's own write: a conditional put or update, on its own or as the first item of a transaction. */
 type WorkWrite = { readonly Put: NonNullable<TransactItem['Put']> } | { readonly Update: NonNullable<TransactItem['Update']> };
 
@@ -151,6 +204,23 @@ const overdueOf = (item: Pick<WorkItem, 'queue' | 'openedOn' | 'followUpOn' | 'd
  */
 const leaseAsRead = (item: WorkItem | undefined): { expression: string; values: Record<string, unknown> } =>
   item?.leaseExpiresAt ? { expression: 'leaseExpiresAt = :seenLease', values: { ':seenLease': item.leaseExpiresAt } } : { expression: 'attribute_not_exists(leaseExpiresAt)', values: {} };
+
+/** A totals item with the queue it counts (named by its sort key only, to keep the items GET /queues reads small). */
+const withQueue = (item: Record<string, unknown>): Record<string, unknown> => ({ ...item, queue: queueOfTotalsKey(String(item[tableDesign.sortKey])) });
+
+/** The condition that a slice item's window is `window` (absent when it has none). */
+const windowCondition = (window: SliceWindow): { expression: string; names: Record<string, string>; values: Record<string, unknown> } => {
+  const parts: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of [['nearThrough', window.nearThrough], ['openedThrough', window.openedThrough]] as const) {
+    if (value === null) parts.push(`attribute_not_exists(#w_${name})`);
+    else {
+      parts.push(`#w_${name} = :w_${name}`);
+      values[`:w_${name}`] = value;
+    }
+  }
+  return { expression: parts.join(' AND '), names: { '#w_nearThrough': 'nearThrough', '#w_openedThrough': 'openedThrough' }, values };
+};
 
 const isTransactionConflict = (error: unknown): boolean =>
   (error as Error).name === 'TransactionConflictException' ||
@@ -190,6 +260,9 @@ export class WorkItemStore {
     /** The wall clock leases are judged by (whether one has expired); tests pass their own. */
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** The window of each totals slice as this store last saw it (`tenant#queue#slice`); a write learns a moved one. */
+  private readonly windows = new Map<string, SliceWindow>();
 
   /** The work items of many claims, in batched consistent reads; claims without one are absent from the map. */
   async getMany(tenantId: string, claimIds: readonly string[]): Promise<Map<string, WorkItem>> {
@@ -476,9 +549,135 @@ export class WorkItemStore {
     });
   }
 
-  /** Each queue's figures for GET /queues, from the tenant's totals: one query, whatever the number of items. */
+  /**
+   * Each queue's figures for GET /queues, from the tenant's totals: one query of the near items, whatever the number
+   * of work items. A slice whose near item does not suffice for `today` (`needsFar`) adds its far item, read right
+   * after; a window the night moved between the two reads is read again.
+   */
   async queueTotals(tenantId: string, today: CalendarDate, now: Date): Promise<Map<string, QueueFigures>> {
-    return sumQueueTotals(await this.totalsSlices(tenantId), today, now);
+    for (let tries = 1; ; tries++) {
+      const near = await this.totalsSlices(tenantId, 'NEAR#');
+      const short = near.filter((item) => needsFar(item, today));
+      if (short.length === 0) return sumQueueTotals(near.map(withQueue), today, now);
+      const farKey = (item: Record<string, unknown>) => ({ [tableDesign.partitionKey]: item[tableDesign.partitionKey], [tableDesign.sortKey]: String(item[tableDesign.sortKey]).replace(/^NEAR#/, 'FAR#') });
+      const far = new Map((await batchGet(this.client, this.tableName, short.map(farKey))).map((item) => [String(item[tableDesign.sortKey]), item]));
+      if (short.every((item) => sameWindow(windowOf(item), windowOf(far.get(String(farKey(item)[tableDesign.sortKey])))))) return sumQueueTotals([...near, ...far.values()].map(withQueue), today, now);
+      if (tries >= staleTries) throw new TransientError('queue totals windows kept moving while read');
+    }
+  }
+
+  /**
+   * The night's step of the tenant's totals on `asOf` (the night's date, or the tenant's today if earlier: never
+   * after a reader's today): each slice's window moves on, the far counters it now covers move near, and the passed
+   * due and overdue counters fold into one each. Each slice in one transaction, on the condition that its far item
+   * and the near counters it folds are as read (a racing write makes it read the slice again); a step of more than
+   * `maxStepCounters` counters (nights missed for months) goes in pieces, each an earlier night's step. Returns the
+   * slices moved.
+   */
+  async advanceQueueTotals(tenantId: string, asOf: CalendarDate, stepLimit = maxStepCounters): Promise<number> {
+    const pairs = new Map<string, { near?: Record<string, unknown>; far?: Record<string, unknown> }>();
+    for (const item of await this.totalsSlices(tenantId)) {
+      const [part, ...rest] = String(item[tableDesign.sortKey]).split('#');
+      if (part !== 'NEAR' && part !== 'FAR') continue;
+      const pair = pairs.get(rest.join('#')) ?? {};
+      pair[part === 'NEAR' ? 'near' : 'far'] = item;
+      pairs.set(rest.join('#'), pair);
+    }
+    let advanced = 0;
+    for (const [sliceId, seen] of pairs) {
+      const [queue, slice] = [sliceId.slice(0, sliceId.lastIndexOf('#')), Number(sliceId.slice(sliceId.lastIndexOf('#') + 1))];
+      const reread = async (): Promise<{ near?: Record<string, unknown>; far?: Record<string, unknown> }> => {
+        const [near, far] = [queueTotalsKey(tenantId, queue, slice, 'near'), queueTotalsKey(tenantId, queue, slice, 'far')];
+        const items = await batchGet(this.client, this.tableName, [near, far]);
+        const find = (key: Record<string, unknown>) => items.find((item) => item[tableDesign.sortKey] === key[tableDesign.sortKey]);
+        return { near: find(near), far: find(far) };
+      };
+      let pair = seen;
+      let moved = false;
+      for (let tries = 1; ; ) {
+        // A big step goes in pieces (each an earlier night's step, within the expression limits), each written alone.
+        const piece = boundedAdvance(pair.near, pair.far, asOf, stepLimit);
+        if (!piece) break;
+        try {
+          await this.client.send(new TransactWriteCommand({ TransactItems: this.advanceWrites(tenantId, queue, slice, pair, piece.step) }));
+          moved = true;
+          if (piece.asOf === asOf) break;
+          pair = await reread();
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException) || tries++ >= staleTries) throw error;
+          // A write met the slice meanwhile: advance it as it is now.
+          await sleep(Math.floor(Math.random() * 20 * tries));
+          pair = await reread();
+        }
+      }
+      if (moved) advanced++;
+    }
+    return advanced;
+  }
+
+  /** The two updates of a slice's night step: the near item gets the moved and folded counters, the far item loses them. */
+  private advanceWrites(tenantId: string, queue: string, slice: number, seen: { near?: Record<string, unknown>; far?: Record<string, unknown> }, step: SliceAdvance): TransactItem[] {
+    const before = windowOf(seen.near);
+    const beforeWindow = windowCondition(before);
+    const names: Record<string, string> = { '#rev': 'rev', '#nt': 'nearThrough' };
+    const values: Record<string, unknown> = { ':one': 1, ':nt': step.window.nearThrough };
+    const setWindow = ['#nt = :nt', ...(step.window.openedThrough === null ? [] : ['#ot = :ot'])];
+    if (step.window.openedThrough !== null) {
+      names['#ot'] = 'openedThrough';
+      values[':ot'] = step.window.openedThrough;
+    }
+    // Near: moved counters that do not fold are added as they are; folded ones (near or moved) go into the two sums.
+    const nearNames: Record<string, string> = { ...names, '#ft': 'foldedThrough', '#df': dueFolded, '#vf': overdueFolded, ...beforeWindow.names };
+    const nearValues: Record<string, unknown> = { ...values, ':ft': step.foldedThrough, ':df': step.dueFoldedAdd, ':vf': step.overdueFoldedAdd, ...beforeWindow.values };
+    const adds = ['#rev :one', '#df :df', '#vf :vf'];
+    Object.entries(step.movedNear).forEach(([name, value], i) => {
+      nearNames[`#m${i}`] = name;
+      nearValues[`:m${i}`] = value;
+      adds.push(`#m${i} :m${i}`);
+    });
+    const removes: string[] = [];
+    const conditions = [beforeWindow.expression];
+    const previousFold = typeof seen.near?.foldedThrough === 'string' ? seen.near.foldedThrough : null;
+    if (previousFold === null) conditions.push('attribute_not_exists(#ft)');
+    else {
+      conditions.push('#ft = :seenFold');
+      nearValues[':seenFold'] = previousFold;
+    }
+    Object.entries(step.folded).forEach(([name, value], i) => {
+      nearNames[`#f${i}`] = name;
+      nearValues[`:f${i}`] = value;
+      removes.push(`#f${i}`);
+      conditions.push(`#f${i} = :f${i}`);
+    });
+    const nearUpdate: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: queueTotalsKey(tenantId, queue, slice, 'near'),
+        UpdateExpression: `SET ${[...setWindow, '#ft = :ft'].join(', ')} ADD ${adds.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: nearNames,
+        ExpressionAttributeValues: nearValues,
+      },
+    };
+    // Far: the moved counters leave, on the condition that no write came in since it was read.
+    const farNames: Record<string, string> = { ...names };
+    const farValues: Record<string, unknown> = { ...values };
+    const farRemoves = Object.keys(step.moved).map((name, i) => {
+      farNames[`#m${i}`] = name;
+      return `#m${i}`;
+    });
+    if (seen.far?.rev !== undefined) farValues[':seenRev'] = seen.far.rev;
+    const farUpdate: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: queueTotalsKey(tenantId, queue, slice, 'far'),
+        UpdateExpression: `SET ${setWindow.join(', ')} ADD #rev :one${farRemoves.length ? ` REMOVE ${farRemoves.join(', ')}` : ''}`,
+        ConditionExpression: seen.far?.rev === undefined ? 'attribute_not_exists(#rev)' : '#rev = :seenRev',
+        ExpressionAttributeNames: farNames,
+        ExpressionAttributeValues: farValues,
+      },
+    };
+    return [nearUpdate, farUpdate];
   }
 
   /**
@@ -518,16 +717,19 @@ export class WorkItemStore {
   }
 
   /**
-   * Recounts the tenant's totals from its queue indexes, for data written before the totals existed (or to check
-   * them): reads the slices, reads every open item, and writes each slice anew, conditional on nobody having added
-   * to it since it was read; a slice that changed meanwhile is recounted again. Run it when the tenant is quiet (not
-   * during its night): the queue index lags the table by a moment, so an item written just before may be missed.
+   * Recounts the tenant's totals from its queue indexes, for data written before the totals existed, before the
+   * near and far items (the upgrade: older slice items are replaced), or to check them: reads the slice items, reads
+   * every open item, and writes each slice anew as a night on `today` leaves it (near and far in one transaction),
+   * conditional on nobody having added to it since it was read, and deletes slice items no longer needed; a slice
+   * that changed meanwhile is recounted again. Run it when the tenant is quiet (not during its night): the queue index
+   * lags the table by a moment, so an item written just before may be missed.
    */
-  async rebuildQueueTotals(tenantId: string, options: { now?: Date; settleMs?: number } = {}): Promise<{ slices: number; items: number }> {
+  async rebuildQueueTotals(tenantId: string, options: { now?: Date; today?: CalendarDate; settleMs?: number } = {}): Promise<{ slices: number; items: number }> {
     for (let tries = 1; ; tries++) {
       const before = new Map((await this.totalsSlices(tenantId)).map((slice) => [String(slice[tableDesign.sortKey]), slice]));
       await sleep(options.settleMs ?? 2_000);
-      const nowIso = (options.now ?? this.clock()).toISOString();
+      const now = options.now ?? this.clock();
+      const nowIso = now.toISOString();
       const counted = new Map<string, { queue: string; slice: number; counters: Record<string, number> }>();
       let items = 0;
       for (const queue of followUpQueues) {
@@ -535,44 +737,64 @@ export class WorkItemStore {
           const view = totalsView(item);
           if (!view) continue;
           items++;
-          const slice = shardOf(item.claimId, queueTotalSlices);
-          const sk = String(queueTotalsKey(tenantId, queue, slice)[tableDesign.sortKey]);
-          const entry = counted.get(sk) ?? { queue, slice, counters: {} };
-          for (const [name, amount] of Object.entries(contribution(view, nowIso))) entry.counters[name] = (entry.counters[name] ?? 0) + amount;
-          counted.set(sk, entry);
+          for (const [name, amount] of Object.entries(contribution(view, nowIso))) {
+            const slice = isLeaseCounter(name) ? leaseSlice : shardOf(item.claimId, queueTotalSlices);
+            const entry = counted.get(`${queue}#${slice}`) ?? { queue, slice, counters: {} };
+            entry.counters[name] = (entry.counters[name] ?? 0) + amount;
+            counted.set(`${queue}#${slice}`, entry);
+          }
         }
       }
-      let stale = false;
-      for (const sk of new Set([...before.keys(), ...counted.keys()])) {
+      const unchanged = (sk: string): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } => {
         const seen = before.get(sk);
-        const entry = counted.get(sk);
-        const unchanged: { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } = seen
+        return seen
           ? { ConditionExpression: '#rev = :rev', ExpressionAttributeNames: { '#rev': 'rev' }, ExpressionAttributeValues: { ':rev': seen.rev } }
           : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': tableDesign.partitionKey } };
-        const key = { [tableDesign.partitionKey]: queueTotalsKey(tenantId)[tableDesign.partitionKey], [tableDesign.sortKey]: sk };
+      };
+      const written = new Set<string>();
+      let stale = false;
+      const asOf = options.today ?? nowIso.slice(0, 10);
+      for (const { queue, slice, counters } of counted.values()) {
+        const { window, foldedThrough, near, far } = recountedSlice(counters, asOf);
+        const windowAttributes = { nearThrough: window.nearThrough, ...(window.openedThrough === null ? {} : { openedThrough: window.openedThrough }) };
+        const put = (part: 'near' | 'far', attributes: Record<string, unknown>): TransactItem => {
+          const key = queueTotalsKey(tenantId, queue, slice, part);
+          const sk = String(key[tableDesign.sortKey]);
+          written.add(sk);
+          return { Put: { TableName: this.tableName, Item: { ...key, rev: Number(before.get(sk)?.rev ?? 0) + 1, ...windowAttributes, ...attributes }, ...unchanged(sk) } };
+        };
         try {
-          if (entry) await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...key, kind: 'queue-totals', queue: entry.queue, rev: Number(seen?.rev ?? 0) + 1, ...entry.counters }, ...unchanged }));
-          else await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key, ...unchanged }));
+          await this.client.send(new TransactWriteCommand({ TransactItems: [put('near', { foldedThrough, ...near }), put('far', far)] }));
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          stale = true;
+        }
+      }
+      for (const [sk, seen] of before) {
+        if (written.has(sk)) continue;
+        try {
+          await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [tableDesign.partitionKey]: seen[tableDesign.partitionKey], [tableDesign.sortKey]: sk }, ...unchanged(sk) }));
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
           stale = true;
         }
       }
+      this.windows.clear();
       if (!stale) return { slices: counted.size, items };
       if (tries >= staleTries) throw new Error(`queue totals of ${tenantId} kept changing during the recount; run it when the tenant is quiet`);
     }
   }
 
-  /** Every slice item of the tenant's totals (all queues), read consistently. */
-  private async totalsSlices(tenantId: string): Promise<Record<string, unknown>[]> {
+  /** The slice items of the tenant's totals (all queues; with `prefix`, the near or far ones only), read consistently. */
+  private async totalsSlices(tenantId: string, prefix?: 'NEAR#' | 'FAR#'): Promise<Record<string, unknown>[]> {
     const slices: Record<string, unknown>[] = [];
     await forEachItem(
       this.client,
       {
         TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': tableDesign.partitionKey },
-        ExpressionAttributeValues: { ':pk': queueTotalsKey(tenantId)[tableDesign.partitionKey] },
+        KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, ...(prefix ? { '#sk': tableDesign.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': queueTotalsKey(tenantId)[tableDesign.partitionKey], ...(prefix ? { ':prefix': prefix } : {}) },
         ConsistentRead: true,
       },
       (item) => slices.push(item),
@@ -606,44 +828,137 @@ export class WorkItemStore {
 
   /**
    * Writes the work item and, in the same transaction, adds the delta to its slice of each queue it touches (one
-   * write when the totals do not move). A transaction that meets another on a busy slice is tried again after a short
-   * random pause; after `conflictTries` it is a lost race.
+   * write when the totals do not move), each counter in the slice item the window puts it in. The writes this store
+   * makes at the same moment (the night's 16 claims at a time, billers' leases in one process) go together: one
+   * transaction of up to `groupLimit` work items and ONE update per totals item with their deltas summed, so a busy
+   * queue's totals item takes one transaction per group, not one per claim. A work item whose condition fails gets
+   * its item as it stands (the caller rebuilds its write) and the others go again; a transaction that meets another
+   * on a totals item is tried again after a short random pause (after `conflictTries` a transient failure: the
+   * request or message is retried); one that placed counters by a window the night has moved since learns the window
+   * (the totals item comes back) and is placed again.
    */
-  private async commit(tenantId: string, claimId: string, write: WorkWrite, delta: TotalsDelta): Promise<'done' | { readonly current: WorkItem | undefined }> {
-    const slices = this.sliceUpdates(tenantId, claimId, delta);
+  private commit(tenantId: string, claimId: string, write: WorkWrite, delta: TotalsDelta): Promise<'done' | { readonly current: WorkItem | undefined }> {
     // On a failed condition DynamoDB returns the item as it stands: the write can be rebuilt without reading it again.
     const returning: WorkWrite = 'Put' in write ? { Put: { ...write.Put, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } } : { Update: { ...write.Update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
-    for (let tries = 1; ; tries++) {
+    if (delta.size === 0) return this.commitAlone(returning);
+    return new Promise((resolve, reject) => this.enqueue({ tenantId, claimId, write: returning, delta, conflicts: 0, moved: 0, resolve, reject }));
+  }
+
+  /** A write that moves no totals: the work item alone. */
+  private async commitAlone(write: WorkWrite): Promise<'done' | { readonly current: WorkItem | undefined }> {
+    try {
+      if ('Put' in write) await this.client.send(new PutCommand(write.Put as PutCommandInput));
+      else await this.client.send(new UpdateCommand(write.Update as UpdateCommandInput));
+      return 'done';
+    } catch (error) {
+      const current = failedOn(error);
+      if (current !== undefined) return { current: current ?? undefined };
+      throw error;
+    }
+  }
+
+  /** Commits waiting for the next group (sent once the writes of this moment are in). */
+  private readonly waiting: PendingCommit[] = [];
+  private flushScheduled = false;
+
+  private enqueue(entry: PendingCommit): void {
+    this.waiting.push(entry);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      // Groups of one tenant, each work item once (a transaction may not write an item twice).
+      const groups: PendingCommit[][] = [];
+      for (const next of this.waiting.splice(0)) {
+        const group = groups.find((g) => g.length < groupLimit && g[0]!.tenantId === next.tenantId && !g.some((e) => e.claimId === next.claimId));
+        if (group) group.push(next);
+        else groups.push([next]);
+      }
+      for (const group of groups) void this.sendGroup(group);
+    });
+  }
+
+  private async sendGroup(group: readonly PendingCommit[]): Promise<void> {
+    const targets = this.totalsUpdates(group[0]!.tenantId, group);
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: [...group.map((entry) => entry.write), ...targets.map((target) => target.item)] }));
+      for (const entry of group) entry.resolve('done');
+      return;
+    } catch (error) {
       try {
-        if (slices.length > 0) await this.client.send(new TransactWriteCommand({ TransactItems: [returning, ...slices] }));
-        else if ('Put' in returning) await this.client.send(new PutCommand(returning.Put as PutCommandInput));
-        else await this.client.send(new UpdateCommand(returning.Update as UpdateCommandInput));
-        return 'done';
-      } catch (error) {
-        const current = failedOn(error);
-        if (current !== undefined) return { current: current ?? undefined };
-        if (!isTransactionConflict(error)) throw error;
+        const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+        // Work items whose own condition failed: their callers rebuild from the item as it stands; the rest go again.
+        const rest = group.filter((entry, i) => {
+          if (reasons[i]?.Code !== 'ConditionalCheckFailed') return true;
+          const item = reasons[i]!.Item;
+          entry.resolve({ current: item ? fromItem(unmarshall(item)) : undefined });
+          return false;
+        });
+        if (rest.length < group.length) return rest.forEach((entry) => this.enqueue(entry));
+        // Totals items whose window condition failed: learn the window they came back with, place the counters again.
+        let learned = false;
+        targets.forEach((target, j) => {
+          const reason = reasons[group.length + j];
+          if (reason?.Code !== 'ConditionalCheckFailed') return;
+          this.windows.set(target.windowKey, windowOf(reason.Item ? unmarshall(reason.Item) : undefined));
+          learned = true;
+        });
+        if (learned) return rest.forEach((entry) => (++entry.moved < windowTries ? this.enqueue(entry) : entry.reject(new TransientError('queue totals windows kept moving'))));
+        if (!isTransactionConflict(error)) return rest.forEach((entry) => entry.reject(error));
         // Not a lost race: the caller may well hold the lease. Transient: the request or message is retried.
-        if (tries >= conflictTries) throw new TransientError('queue totals kept conflicting');
-        await sleep(Math.floor(Math.random() * 10 * tries) + 2);
+        const again = rest.filter((entry) => (++entry.conflicts < conflictTries ? true : (entry.reject(new TransientError('queue totals kept conflicting')), false)));
+        await sleep(Math.floor(Math.random() * 10 * Math.max(0, ...again.map((entry) => entry.conflicts))) + 2);
+        again.forEach((entry) => this.enqueue(entry));
+      } catch (unexpected) {
+        group.forEach((entry) => entry.reject(unexpected));
       }
     }
   }
 
-  /** The totals updates of a delta: ADD on the claim's slice of each queue that moves (`rev` counts the writes). */
-  private sliceUpdates(tenantId: string, claimId: string, delta: TotalsDelta): TransactItem[] {
-    const slice = shardOf(claimId, queueTotalSlices);
-    return [...delta].map(([queue, counters]) => {
-      const names = Object.keys(counters);
-      return {
-        Update: {
-          TableName: this.tableName,
-          Key: queueTotalsKey(tenantId, queue, slice),
-          UpdateExpression: `SET #kind = :kind, #queue = :queue ADD #rev :one, ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
-          ExpressionAttributeNames: { '#kind': 'kind', '#queue': 'queue', '#rev': 'rev', ...Object.fromEntries(names.map((name, i) => [`#c${i}`, name])) },
-          ExpressionAttributeValues: { ':kind': 'queue-totals', ':queue': queue, ':one': 1, ...Object.fromEntries(names.map((name, i) => [`:c${i}`, counters[name]])) },
+  /**
+   * The totals updates of a group's deltas: one ADD per totals item (`rev` counts the writes), each counter in the
+   * near or far item of the claim's slice that the slice's window (as this store last saw it) puts it in, lease
+   * counters in the queue's slice 0 near item; the group's amounts summed, zero sums left out. An item given dated
+   * counters is written on the condition that its window is still that one (its dated counters are all its own slice's).
+   */
+  private totalsUpdates(tenantId: string, group: ReadonlyArray<Pick<PendingCommit, 'claimId' | 'delta'>>): Array<{ readonly item: TransactItem; readonly windowKey: string }> {
+    const targets = new Map<string, { queue: string; slice: number; part: 'near' | 'far'; counters: Record<string, number> }>();
+    const add = (queue: string, slice: number, part: 'near' | 'far', counters: Readonly<Record<string, number>>): void => {
+      const key = `${queue}#${slice}#${part}`;
+      const target = targets.get(key) ?? { queue, slice, part, counters: {} };
+      for (const [name, amount] of Object.entries(counters)) target.counters[name] = (target.counters[name] ?? 0) + amount;
+      targets.set(key, target);
+    };
+    for (const { claimId, delta } of group) {
+      const slice = shardOf(claimId, queueTotalSlices);
+      for (const [queue, counters] of delta) {
+        const { near, far } = splitCounters(counters, this.windows.get(`${tenantId}#${queue}#${slice}`) ?? noWindow);
+        // Lease counters live in slice 0's near item: one counter per minute of expiry and queue, not per slice.
+        add(queue, slice, 'near', Object.fromEntries(Object.entries(near).filter(([name]) => slice === leaseSlice || !isLeaseCounter(name))));
+        if (slice !== leaseSlice) add(queue, leaseSlice, 'near', Object.fromEntries(Object.entries(near).filter(([name]) => isLeaseCounter(name))));
+        add(queue, slice, 'far', far);
+      }
+    }
+    return [...targets.values()].flatMap(({ queue, slice, part, counters }) => {
+      const names = Object.keys(counters).filter((name) => counters[name] !== 0);
+      if (names.length === 0) return [];
+      const windowKey = `${tenantId}#${queue}#${slice}`;
+      const condition = names.some(isDated) ? windowCondition(this.windows.get(windowKey) ?? noWindow) : undefined;
+      return [
+        {
+          windowKey,
+          item: {
+            Update: {
+              TableName: this.tableName,
+              Key: queueTotalsKey(tenantId, queue, slice, part),
+              UpdateExpression: `ADD #rev :one, ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+              ExpressionAttributeNames: { '#rev': 'rev', ...Object.fromEntries(names.map((name, i) => [`#c${i}`, name])), ...condition?.names },
+              ExpressionAttributeValues: { ':one': 1, ...Object.fromEntries(names.map((name, i) => [`:c${i}`, counters[name]])), ...condition?.values },
+              ...(condition ? { ConditionExpression: condition.expression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+            },
+          },
         },
-      };
+      ];
     });
   }
 

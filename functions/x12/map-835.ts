@@ -597,22 +597,19 @@ class Remit835Mapper implements SegmentMapper<Remit835Report, RemitClaimReport> 
         addByGroup(byGroup, c.cas);
         for (const l of c.lines) addByGroup(byGroup, l.cas);
         const payerClaimNumber = c.payerClaimNumber || null;
-        if (!balanced) {
-          return {
-            entry: {
-              patientControlNumber: c.patientControlNumber,
-              statusCode: c.statusCode,
-              chargeCents: c.chargeCents,
-              paidCents: c.paidCents,
-              patientResponsibilityCents: c.patientResponsibilityCents,
-              payerClaimNumber,
-              adjustmentCentsByGroup: byGroup,
-              reversal,
-              eventType: null,
-              refused: notBalanced,
-            },
-          };
-        }
+        // The claim's figures as the report lists them, then its event type and the event's id or why it was refused.
+        const figuresOf = (eventType: ClaimEventType | null) => ({
+          patientControlNumber: c.patientControlNumber,
+          statusCode: c.statusCode,
+          chargeCents: c.chargeCents,
+          paidCents: c.paidCents,
+          patientResponsibilityCents: c.patientResponsibilityCents,
+          payerClaimNumber,
+          adjustmentCentsByGroup: byGroup,
+          reversal,
+          eventType,
+        });
+        if (!balanced) return { entry: { ...figuresOf(null), refused: notBalanced } };
         const type: ClaimEventType = reversal ? 'claim.reversed' : 'claim.adjudicated';
         const claimRarcs = unique(c.rarcs);
         // The contract's key order (zod's output order): the event sent is the object the contract would return.
@@ -644,32 +641,7 @@ class Remit835Mapper implements SegmentMapper<Remit835Report, RemitClaimReport> 
             eventId = validated.event.eventId;
           } else refused = validated.reason;
         }
-        const entry: RemitClaimReport =
-          eventId !== undefined
-            ? {
-                patientControlNumber: c.patientControlNumber,
-                statusCode: c.statusCode,
-                chargeCents: c.chargeCents,
-                paidCents: c.paidCents,
-                patientResponsibilityCents: c.patientResponsibilityCents,
-                payerClaimNumber,
-                adjustmentCentsByGroup: byGroup,
-                reversal,
-                eventType: type,
-                eventId,
-              }
-            : {
-                patientControlNumber: c.patientControlNumber,
-                statusCode: c.statusCode,
-                chargeCents: c.chargeCents,
-                paidCents: c.paidCents,
-                patientResponsibilityCents: c.patientResponsibilityCents,
-                payerClaimNumber,
-                adjustmentCentsByGroup: byGroup,
-                reversal,
-                eventType: type,
-                refused,
-              };
+        const entry: RemitClaimReport = eventId !== undefined ? { ...figuresOf(type), eventId } : { ...figuresOf(type), refused };
         return { entry, event };
       };
       return { next };

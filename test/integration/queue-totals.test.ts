@@ -1,8 +1,11 @@
 // GET /queues from the queue totals every work-item write keeps: after a night and billers' actions it answers what a
-// full scan of the queue indexes gives, a failed or repeated write changes no total, and 50 leases at once count 50.
+// full scan of the queue indexes gives, a failed or repeated write changes no total, and 50 leases at once count 50;
+// a night's step moves the windows and folds (in pieces after months missed), racing writers and a repeated step
+// change no figure, and writes made at once share one totals update per group.
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, daysBetween, localDateAt } from '../../functions/domain/calendar.js';
+import { needsFar, windowMarginDays } from '../../functions/domain/queue-totals.js';
 import { claimEvent } from '../../functions/domain/claim-events.js';
 import { isOverdue } from '../../functions/domain/overdue.js';
 import { followUpQueues } from '../../functions/domain/tenant-settings.js';
@@ -170,12 +173,27 @@ describe('queue totals', () => {
     const tokens = await Promise.all(Array.from({ length: 50 }, (_, n) => biller(100 + n)));
     const responses = await Promise.all(tokens.map((token) => call('POST', '/work-items/next', token, {})));
     expect(responses.every((r) => r.status === 200 || r.status === 204)).toBe(true);
-    const ids = await Promise.all(responses.filter((r) => r.status === 200).map(async (r) => ((await r.json()) as { claimId: string }).claimId));
+    const taken = await Promise.all(responses.filter((r) => r.status === 200).map(async (r) => (await r.json()) as { claimId: string; leaseExpiresAt: string }));
+    const ids = taken.map((t) => t.claimId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(50);
     const after = await expectTotalsMatchScan();
     const leased = (queues: Queues) => queues.reduce((sum, q) => sum + q.leased, 0);
     expect(leased(after) - leased(before)).toBe(ids.length);
+    // Every lease ends on a whole minute, 30 minutes from when it was taken plus under one: the 50, taken within a
+    // few seconds, end on at most 2 minutes, so each queue's near item holds at most 2 lease counters for them.
+    const ends = new Set(taken.map((t) => t.leaseExpiresAt));
+    for (const end of ends) expect(end, end).toMatch(/:00\.000Z$/);
+    expect(ends.size).toBeLessThanOrEqual(2);
+    for (const end of ends) expect(Date.parse(end) - Date.now()).toBeGreaterThan(29 * 60_000 - 5_000);
+    for (const slice of await storedSlices()) {
+      const live = Object.keys(slice).filter((name) => name.startsWith('l_') && Number(name.slice(2)) * 1000 >= Date.parse([...ends].sort()[0]!));
+      expect(live.length, String(slice.sk)).toBeLessThanOrEqual(2);
+      expect(live.every((name) => Number(name.slice(2)) % 60 === 0), live.join()).toBe(true);
+      // The items GET /queues reads name their queue by their key alone.
+      expect(slice.kind).toBeUndefined();
+      expect(slice.queue).toBeUndefined();
+    }
   });
 
   it('prune what they no longer need, and can be rebuilt from the queue indexes', async () => {
@@ -193,5 +211,100 @@ describe('queue totals', () => {
     await store.rebuildQueueTotals(tenant, { settleMs: 0 });
     await expectTotalsMatchScan();
     expect(await apiQueues()).toEqual(answered);
+  });
+
+  it('move their windows on a night, fold what every reader sums whole, and stay exact beside racing writers', async () => {
+    const today = localDateAt(new Date().toISOString(), timeZone);
+    // A step may not be after any reader's today: the nights here are the two before today and today.
+    const [first, second] = [addDays(today, -2), addDays(today, -1)];
+    // Recounted as the night two days ago left them: windows through that day + 3, folded at it.
+    await store.rebuildQueueTotals(tenant, { settleMs: 0, today: first });
+    const recounted = await expectTotalsMatchScan();
+    const near = (await storedSlices()).filter((slice) => String(slice.sk).startsWith('NEAR#'));
+    expect(near.length).toBeGreaterThan(0);
+    for (const slice of near) expect(slice.nearThrough).toBe(addDays(first, windowMarginDays));
+
+    // Yesterday's step: every slice moves on a day; what it folds leaves no due counter through yesterday + 14 and
+    // no overdue counter before yesterday in the near item, and nothing the new window covers in the far item.
+    expect(await store.advanceQueueTotals(tenant, second)).toBeGreaterThan(0);
+    const moved = await storedSlices();
+    for (const slice of moved) {
+      expect(slice.nearThrough).toBe(addDays(second, windowMarginDays));
+      for (const name of Object.keys(slice)) {
+        if (String(slice.sk).startsWith('NEAR#')) {
+          expect(name.startsWith('d_') && name.slice(2) <= addDays(second, 14), name).toBe(false);
+          expect(name.startsWith('v_') && name.slice(2) < second, name).toBe(false);
+        } else {
+          expect(name.startsWith('d_') && name.slice(2) <= addDays(second, 14 + windowMarginDays), name).toBe(false);
+          expect(name.startsWith('v_') && name.slice(2) < addDays(second, windowMarginDays), name).toBe(false);
+        }
+      }
+    }
+    // The same figures, now from the near items alone wherever a slice has an opened date near.
+    expect(await apiQueues()).toEqual(recounted);
+    expect(moved.filter((slice) => String(slice.sk).startsWith('NEAR#') && !needsFar(slice, today)).length).toBeGreaterThan(0);
+
+    // A retried night's step: nothing left to do, nothing written.
+    expect(await store.advanceQueueTotals(tenant, second)).toBe(0);
+    expect(await storedSlices()).toEqual(moved);
+
+    // Writers that never saw the moved windows (a new store, as a new Lambda: it believes there are none) place their
+    // counters by the wrong window, fail on its condition, learn the window and write again: exact.
+    const fresh = new WorkItemStore(client, tableName);
+    const items = (await Promise.all(followUpQueues.map((queue) => store.listQueue(tenant, queue)))).flat().filter((item) => !item.leasedBy).slice(0, 12);
+    expect(items.length).toBe(12);
+    expect(await fresh.close(items[0]!, today)).toBe(true);
+    expect(await fresh.setMarks(items[1]!, { lastActionOn: today })).toBe(true);
+    await expectTotalsMatchScan();
+
+    // Writers racing today's step (its far condition fails on their writes, so it reads the slice again; theirs fails
+    // on the moved window, so they learn it): afterwards the totals are what a scan gives.
+    await Promise.all([
+      store.advanceQueueTotals(tenant, today),
+      ...items.slice(2, 7).map((item) => fresh.close(item, today)),
+      ...items.slice(7).map((item) => new WorkItemStore(client, tableName).setMarks(item, { lastActionOn: today, followUpOn: addDays(today, 40) })),
+    ]);
+    for (const slice of await storedSlices()) expect(slice.nearThrough).toBe(addDays(today, windowMarginDays));
+    await expectTotalsMatchScan();
+    // The store that learned yesterday's windows writes after the move: it learns again.
+    const [next] = (await store.listQueue(tenant, items[2]!.queue)).filter((item) => !item.leasedBy);
+    expect(await store.close(next!, today)).toBe(true);
+    await expectTotalsMatchScan();
+  });
+
+  it('step in pieces after months without a night, and stay exact', async () => {
+    const today = localDateAt(new Date().toISOString(), timeZone);
+    // As a night 150 days ago left them: every due and overdue date since is far, dozens of them per slice.
+    await store.rebuildQueueTotals(tenant, { settleMs: 0, today: addDays(today, -150) });
+    const recounted = await expectTotalsMatchScan();
+    const datedFar = (await storedSlices()).filter((slice) => String(slice.sk).startsWith('FAR#')).map((slice) => Object.keys(slice).filter((name) => /^[dv]_/.test(name)).length);
+    expect(Math.max(...datedFar)).toBeGreaterThan(5);
+    // Today's step, at most 5 counters a transaction: each slice goes in pieces, each an earlier night's step.
+    expect(await store.advanceQueueTotals(tenant, today, 5)).toBeGreaterThan(0);
+    for (const slice of await storedSlices()) {
+      expect(slice.nearThrough).toBe(addDays(today, windowMarginDays));
+      expect(slice.foldedThrough ?? today, String(slice.sk)).toBe(today);
+    }
+    expect(await apiQueues()).toEqual(recounted);
+    await expectTotalsMatchScan();
+    expect(await store.advanceQueueTotals(tenant, today, 5)).toBe(0);
+  });
+
+  it('write the totals of writes made at once in groups: one update of a queue\'s totals item per group', async () => {
+    const today = localDateAt(new Date().toISOString(), timeZone);
+    const open = (await Promise.all(followUpQueues.map((queue) => store.listQueue(tenant, queue)))).flat().filter((item) => !item.leasedBy).slice(0, 15);
+    expect(open).toHaveLength(15);
+    const queues = new Set(open.map((item) => item.queue)).size;
+    const revs = async () => (await storedSlices()).filter((slice) => String(slice.sk).startsWith('NEAR#')).reduce((sum, slice) => sum + Number(slice.rev ?? 0), 0);
+    const before = await revs();
+    // 15 closes at once from one store (as a night's shard worker writes its claims): one group (up to 25), writing
+    // each queue's near item it touches once, so at most one write per queue, not 15 in all; and a close of one of
+    // them from a stale version fails alone (it goes in a group of its own: a transaction writes an item once).
+    const results = await Promise.all([...open.map((item) => store.close(item, today)), store.close({ ...open[0]!, version: open[0]!.version - 1 }, today)]);
+    expect(results.filter(Boolean)).toHaveLength(15);
+    expect(results.at(-1)).toBe(false);
+    expect((await revs()) - before).toBeLessThanOrEqual(queues);
+    expect(queues).toBeLessThan(15);
+    await expectTotalsMatchScan();
   });
 });

@@ -1,7 +1,7 @@
 // Queue totals: how each work-item write moves its queue's counters, how the counters sum to GET /queues' figures,
 // and which counters the nightly pruning may drop, with the figures worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { leaseCounter, prunableCounters, sumQueueTotals, totalsDelta, type TotalsView } from '../../functions/domain/queue-totals.js';
+import { leaseCounter, leaseEnd, prunableCounters, sumQueueTotals, totalsDelta, type TotalsView } from '../../functions/domain/queue-totals.js';
 
 const now = '2026-11-21T15:00:00.000Z';
 /** 30 minutes after `now` (epoch 1795273200 s): 1795273200 + 1800 = 1795275000 s. */
@@ -18,6 +18,20 @@ describe('how a write moves the queue totals', () => {
     // 2026-11-21T15:30:00Z = 1795275000 s; a lease ending 0.2 s into a second counts to the end of it.
     expect(leaseCounter(inHalfHour)).toBe('l_1795275000');
     expect(leaseCounter('2026-11-21T15:30:00.200Z')).toBe('l_1795275001');
+  });
+
+  it('ends a lease on the next whole minute, so lease counters go by minute and stay exact', () => {
+    // 15:00:00.000 + 30 min = 15:30:00.000, already whole: kept.
+    expect(leaseEnd(new Date(now), 30)).toBe(inHalfHour);
+    // 15:00:00.001 + 30 min = 15:30:00.001: rounded up to 15:31:00 (the lease lasts 30 min + 59.999 s).
+    expect(leaseEnd(new Date('2026-11-21T15:00:00.001Z'), 30)).toBe('2026-11-21T15:31:00.000Z');
+    // 14:59:59.999 + 30 min = 15:29:59.999: up to 15:30:00, whose counter is l_1795275000 like any lease taken since 14:59:00.001.
+    const until = leaseEnd(new Date('2026-11-21T14:59:59.999Z'), 30);
+    expect(until).toBe(inHalfHour);
+    expect(leaseCounter(until)).toBe('l_1795275000');
+    // 16 leases taken over one minute (every 3.75 s from 14:59:00.001) share one counter: 1795275000.
+    const counters = new Set(Array.from({ length: 16 }, (_, i) => leaseCounter(leaseEnd(new Date(Date.parse('2026-11-21T14:59:00.001Z') + i * 3_750), 30))));
+    expect([...counters]).toEqual(['l_1795275000']);
   });
 
   it('opening adds one to the count, the dollars, the opened date and the due date', () => {

@@ -1,5 +1,6 @@
 // Small pieces the screens share: the tenant picker, a message line, a field with its API error, a scrollable table.
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { ApiError } from './api.js';
 
 export const TenantPicker = ({ tenants, value, onChange, id = 'tenant' }: { tenants: readonly string[]; value: string; onChange: (tenant: string) => void; id?: string }) =>
@@ -63,4 +64,19 @@ export const TableWrap = ({ label, children }: { label: string; children: Compon
 export const isTyping = (event: KeyboardEvent): boolean => {
   const target = event.target as HTMLElement | null;
   return !!target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) ;
+};
+
+/** The `n` key takes the next claim (no modifier, not while typing in a field), while `enabled`. */
+export const useNextKey = (takeNext: () => Promise<void> | void, enabled = true): void => {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'n' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event)) {
+        event.preventDefault();
+        void takeNext();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled, takeNext]);
 };

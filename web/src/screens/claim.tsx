@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, claimPath, get, post, serverNow, workItemPath } from '../api.js';
 import { beforeSignOut } from '../auth.js';
 import type { OpenClaim } from '../app.js';
-import { Field, isTyping, messageOf, Status, TableWrap } from '../components.js';
+import { Field, messageOf, Status, TableWrap, useNextKey } from '../components.js';
 import { centsOf, daysLeft, dollars, serviceDates, timeLeft, words } from '../format.js';
 import type { ActionRecorded, Caller, ClaimDetail, HistoryEntry, WorkItem } from '../types.js';
 import { actionTitles, actionTypes, appealLevels, queueTitles, writeOffReasons, type ActionType } from '../words.js';
@@ -148,17 +148,7 @@ export const ClaimScreen = ({ caller, open, onOpen, onBack }: { caller: Caller; 
     }
   }, [caller, tenantId, onOpen]);
 
-  useEffect(() => {
-    if (!saved) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'n' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event)) {
-        event.preventDefault();
-        void takeNext();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [saved, takeNext]);
+  useNextKey(takeNext, !!saved);
 
   const submit = async (event: Event) => {
     event.preventDefault();

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { get, post } from '../api.js';
 import type { OpenClaim } from '../app.js';
-import { isTyping, messageOf, Status, TableWrap, TenantPicker } from '../components.js';
+import { messageOf, Status, TableWrap, TenantPicker, useNextKey } from '../components.js';
 import { centsOf, daysLeft, dollars, serviceDates } from '../format.js';
 import type { Caller, QueueName, QueueSummaries, SearchResult, WorkItem, WorkItemPage } from '../types.js';
 import { queueTitles } from '../words.js';
@@ -79,16 +79,7 @@ export const WorkScreen = ({ caller, onOpen }: { caller: Caller; onOpen: (claim:
     }
   }, [caller, tenant, taking, onOpen]);
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'n' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event)) {
-        event.preventDefault();
-        void takeNext();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [takeNext]);
+  useNextKey(takeNext);
 
   const runSearch = async (event: Event) => {
     event.preventDefault();
